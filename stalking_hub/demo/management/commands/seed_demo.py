@@ -1,0 +1,21 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from stalking_hub.demo.accounts import DEMO_PASSWORD, DEMO_USERS, demo_email, seed_accounts
+
+
+class Command(BaseCommand):
+    help = "Create demo agencies, one demo user per role and demo data (DEBUG only; idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("seed_demo creates known passwords, so it runs only with DEBUG=true.")
+        with transaction.atomic():
+            seed_accounts()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (password for all: "
+                                             f"{DEMO_PASSWORD}):"))
+        for spec in DEMO_USERS:
+            self.stdout.write(f"  {', '.join(spec.roles):<22} {demo_email(spec.local_part)}")

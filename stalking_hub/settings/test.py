@@ -1,0 +1,26 @@
+"""Test overrides: speed and determinism only; everything else comes from base."""
+
+import os
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stalking_hub")
+os.environ.setdefault("HUB_SSL_REDIRECT", "false")
+os.environ.setdefault("HUB_REQUIRE_MFA", "false")
+os.environ.setdefault("EMAIL_URL", "consolemail://")
+# Playwright's sync API runs an event loop in the test thread; live_server tests need this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from .base import *  # noqa: E402, F403
+from .base import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests drive the broker explicitly; a dead broker must fail fast, not hang the suite.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_MAX_RETRIES = 0

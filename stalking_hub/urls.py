@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from stalking_hub import health, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", health.health, name="health"),
+    path("accounts/", include("stalking_hub.accounts.urls")),
+    path("audit/", include("stalking_hub.audit.urls")),
+    path("admin/", admin.site.urls),
+]
