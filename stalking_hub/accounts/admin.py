@@ -50,10 +50,11 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Deactivate (leaver): end all their sessions now")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        ended = sum(
-            services.deactivate_user(user=user, by=request.user)  # type: ignore[arg-type]
-            for user in queryset
-        )
+        ended = 0
+        for user in queryset:
+            ended += services.deactivate_user(user=user, by=request.user)  # type: ignore[arg-type]
         self.message_user(
-            request, f"Deactivated {queryset.count()} user(s); ended {ended} session(s).", messages.SUCCESS
+            request,
+            f"Deactivated {queryset.count()} user(s); ended {ended} session(s).",
+            messages.SUCCESS,
         )

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from stalking_hub.accounts.selectors import is_mfa_verified
+
 SESSION_STARTED_KEY = "hub_session_started"
 
 # Paths a signed-in but not yet MFA-verified user may reach.
@@ -19,7 +21,7 @@ MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/health/")
 
 
 class SessionLimitMiddleware:
-    """End a session 12 hours after sign-in whatever the activity (the idle limit is the cookie age)."""
+    """End a session 12 hours after sign-in, however active (the idle limit is the cookie age)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -46,7 +48,7 @@ class RequireMFAMiddleware:
         if (
             settings.HUB_REQUIRE_MFA
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not is_mfa_verified(user)
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
         ):
             return redirect(f"{reverse('accounts:mfa')}?next={request.get_full_path()}")

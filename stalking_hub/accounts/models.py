@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pghistory
-from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
-from django.contrib.auth.models import BaseUserManager
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
@@ -76,7 +75,7 @@ class UserManager(BaseUserManager["User"]):
 
 @pghistory.track(exclude=["password", "last_login"])
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who signs in. Signs in with e-mail; belongs to one agency; may hold several roles."""
+    """A person who signs in with e-mail; belongs to one agency; may hold several roles."""
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)

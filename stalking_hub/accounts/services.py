@@ -59,7 +59,7 @@ def issue_backup_codes(*, user: User) -> list[str]:
 
 
 def record_password_changed(*, user: User) -> None:
-    """Queue the "your password changed" e-mail with the change itself (it survives a Redis outage)."""
+    """Queue the "password changed" e-mail with the change itself (survives a Redis outage)."""
     from stalking_hub.accounts.notifications import send_password_changed_email
 
     enqueue(send_password_changed_email, user_id=user.pk)

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +20,7 @@ from django_otp import match_token
 
 from stalking_hub.accounts import services
 from stalking_hub.accounts.forms import EmailAuthenticationForm, TokenForm
-from stalking_hub.accounts.selectors import has_confirmed_mfa_device
+from stalking_hub.accounts.selectors import has_confirmed_mfa_device, is_mfa_verified
 from stalking_hub.lib.http import AuthenticatedHttpRequest
 
 
@@ -53,7 +53,7 @@ def _safe_next(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def mfa(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Verify a second factor; a user with no device is sent to enrol."""
-    if request.user.is_verified():
+    if is_mfa_verified(request.user):
         return redirect(_safe_next(request))
     if not has_confirmed_mfa_device(request.user):
         return redirect("accounts:mfa_enrol")
@@ -70,17 +70,21 @@ def mfa(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mfa_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan, confirm with a code, receive backup codes once."""
-    if has_confirmed_mfa_device(request.user) and not request.user.is_verified():
+    if has_confirmed_mfa_device(request.user) and not is_mfa_verified(request.user):
         return redirect("accounts:mfa")
     device = services.start_totp_enrolment(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", "Too many wrong codes. Wait a few seconds and try again.")
+        elif device.verify_token(form.cleaned_data["token"]):
             codes = services.confirm_totp_enrolment(device=device)
             otp_login(request, device)
             messages.success(request, "Two-step sign-in is on for your account.")
             return render(request, "accounts/backup_codes.html", {"codes": codes})
-        form.add_error("token", "That code is not valid. Scan the code again and retry.")
+        else:
+            form.add_error("token", "That code is not valid. Scan the code again and retry.")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000")
     return render(
         request,
@@ -91,11 +95,13 @@ def mfa_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["POST"])
 def backup_codes_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not request.user.is_verified():
+    if not is_mfa_verified(request.user):
         return redirect("accounts:mfa")
     codes = services.issue_backup_codes(user=request.user)
     return render(request, "accounts/backup_codes.html", {"codes": codes})
 
 
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html", {"has_mfa": has_confirmed_mfa_device(request.user)})
+    return render(
+        request, "accounts/account.html", {"has_mfa": has_confirmed_mfa_device(request.user)}
+    )

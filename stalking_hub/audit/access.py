@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -11,10 +10,8 @@ from stalking_hub.accounts.models import User
 from stalking_hub.audit.models import AccessRecord
 from stalking_hub.audit.services import record_access
 
-M = TypeVar("M", bound=models.Model)
 
-
-def fetch_for_user(
+def fetch_for_user[M: models.Model](
     visible: models.QuerySet[M],
     pk: object,
     *,
@@ -31,7 +28,7 @@ def fetch_for_user(
     """
     try:
         obj = visible.get(pk=pk)
-    except (visible.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         record_access(
             user=user,
             action=action,

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 
 from stalking_hub.audit.models import AccessRecord
@@ -23,6 +25,6 @@ class AccessRecordFilterForm(forms.Form):
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:  # type: ignore[operator]
+        if isinstance(start, date) and isinstance(end, date) and start > end:
             self.add_error("date_to", "The end date is before the start date.")
         return cleaned

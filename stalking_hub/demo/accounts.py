@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from stalking_hub.accounts.models import Agency, Role, User
 
-DEMO_PASSWORD = "demo-password-2026"  # documented in README.md; seed_demo refuses unless DEBUG
+# Documented in README.md; seed_demo refuses to run unless DEBUG is on.
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 DEMO_DOMAIN = "demo.stalkinghub.invalid"
 
 DEMO_AGENCIES: tuple[tuple[str, str, str], ...] = (
@@ -44,7 +45,11 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("partner", "Priya Natt", "Northshire Probation Delivery Unit", (Role.PARTNER,)),
     DemoUser("champion", "PC Lee Carver", POLICE, (Role.CHAMPION, Role.OFFICER)),
     DemoUser(
-        "enhanced", "DS Noor Farah", POLICE, (Role.CHAMPION, Role.OFFICER), is_enhanced_champion=True
+        "enhanced",
+        "DS Noor Farah",
+        POLICE,
+        (Role.CHAMPION, Role.OFFICER),
+        is_enhanced_champion=True,
     ),
     DemoUser("officer", "PC Tom Brennan", POLICE, (Role.OFFICER,)),
     DemoUser("trainer", "Dana Okafor", POLICE, (Role.TRAINER,)),

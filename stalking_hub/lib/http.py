@@ -8,4 +8,4 @@ from stalking_hub.accounts.models import User
 class AuthenticatedHttpRequest(HttpRequest):
     """A request behind LoginRequiredMiddleware: `user` is always a signed-in User."""
 
-    user: User  # type: ignore[assignment]
+    user: User

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, ParamSpec
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -24,7 +24,6 @@ from stalking_hub.outbox.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-P = ParamSpec("P")
 HANDLER_MARK = "_hub_outbox_handler"
 # How long a published message may wait for a worker before the relay publishes it again.
 PUBLISH_LEASE = timedelta(minutes=10)
@@ -35,7 +34,7 @@ class NotAnOutboxHandler(Exception):
     """The function was not declared with @outbox_handler."""
 
 
-def outbox_handler(func: Callable[P, None]) -> Callable[P, None]:
+def outbox_handler[**P](func: Callable[P, None]) -> Callable[P, None]:
     """Declare a plain function as safe to run from the outbox (it must take JSON-able kwargs)."""
     setattr(func, HANDLER_MARK, True)
     return func
@@ -61,7 +60,7 @@ def publish(*, message_ids: list[int]) -> int:
     published = 0
     for message_id in message_ids:
         try:
-            run_outbox_message.apply_async(args=[message_id], retry=False)
+            run_outbox_message.apply_async(args=(message_id,), retry=False)
         except Exception as exc:  # broker down: kombu/redis raise a variety of errors
             OutboxMessage.objects.filter(pk=message_id).update(
                 last_error=f"publish failed: {type(exc).__name__}"[:300]

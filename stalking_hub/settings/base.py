@@ -15,7 +15,9 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A local .env fills in what the real environment does not set (never overrides it).
+if env.bool("HUB_READ_DOT_ENV", default=True):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG: bool = env.bool("DEBUG", default=False)
 
@@ -38,9 +40,7 @@ ALLOWED_HOSTS: list[str] = _required_in_production(
 ).split(",")
 DATABASES = {
     "default": env.db_url_config(
-        _required_in_production(
-            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stalking_hub"
-        )
+        _required_in_production("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stalking_hub")
     )
 }
 # Persistent connections with a health check: reconnecting on every request more than halves
@@ -87,10 +87,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "stalking_hub.accounts.middleware.SessionLimitMiddleware",
     "stalking_hub.accounts.middleware.RequireMFAMiddleware",
     "pghistory.middleware.HistoryMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "stalking_hub.audit.middleware.AuditFailClosedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -151,6 +151,8 @@ OTP_TOTP_ISSUER = env.str("HUB_OTP_ISSUER", default="Stalking Hub")
 AXES_FAILURE_LIMIT = env.int("HUB_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("HUB_LOGIN_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form posts the e-mail address in the field Django calls "username".
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -235,8 +237,24 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- E-mail -----------------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# EMAIL_URL (django-environ's form, e.g. smtp+tls://user:pass@host:587) becomes Django 6.1's
+# MAILERS setting, which replaces the EMAIL_* settings.
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+_smtp_options = {
+    "host": _email.get("EMAIL_HOST"),
+    "port": _email.get("EMAIL_PORT"),
+    "username": _email.get("EMAIL_HOST_USER") or None,
+    "password": _email.get("EMAIL_HOST_PASSWORD") or None,
+    "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+    "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+    "timeout": 10,
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": _smtp_options if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("HUB_FROM_EMAIL", default="stalking-hub@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -270,5 +288,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("HUB_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

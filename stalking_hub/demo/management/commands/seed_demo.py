@@ -12,10 +12,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
-            raise CommandError("seed_demo creates known passwords, so it runs only with DEBUG=true.")
+            raise CommandError(
+                "seed_demo creates known passwords, so it runs only with DEBUG=true."
+            )
         with transaction.atomic():
             seed_accounts()
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (password for all: "
-                                             f"{DEMO_PASSWORD}):"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Demo logins (password for all: {DEMO_PASSWORD}):")
+        )
         for spec in DEMO_USERS:
             self.stdout.write(f"  {', '.join(spec.roles):<22} {demo_email(spec.local_part)}")

@@ -1,0 +1,17 @@
+"""A test-only page that reads a record through the audited access function."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from stalking_hub import urls as hub_urls
+from stalking_hub.accounts.models import Agency
+from stalking_hub.audit.access import fetch_for_user
+
+
+def agency_detail(request, pk):
+    visible = Agency.objects.filter(kind=Agency.Kind.POLICE_FORCE)
+    agency = fetch_for_user(visible, pk, user=request.user, object_type="agency")
+    return HttpResponse(f"SECRET-{agency.name}")
+
+
+urlpatterns = [path("agency/<int:pk>/", agency_detail), *hub_urls.urlpatterns]

@@ -1,0 +1,3 @@
+from tests.factories.accounts import AgencyFactory, UserFactory
+
+__all__ = ["AgencyFactory", "UserFactory"]
