@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "stalking_hub.audit",
     "stalking_hub.outbox",
     "stalking_hub.demo",
+    "cases",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +280,14 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 
 # --- Our own ----------------------------------------------------------------------------------
 HUB_ENVIRONMENT_NAME: str = env.str("HUB_ENVIRONMENT_NAME", default="development" if DEBUG else "")
+# Policing areas of this force; a log or party in any other area is cross-border.
+HUB_HOME_AREAS: list[str] = [
+    area.strip().upper() for area in env.list("HUB_HOME_AREAS", default=["NS-NORTH", "NS-SOUTH", "NS-CITY"])
+]
+# The folder the log sweep reads feed files from (every 15 minutes).
+HUB_LOG_FEED_DIR = Path(env.str("HUB_LOG_FEED_DIR", default=str(BASE_DIR / "feeds" / "incoming")))
+# No feed file for this long alerts the coordinator: a silent feed is a failure.
+HUB_FEED_STALE_HOURS: int = env.int("HUB_FEED_STALE_HOURS", default=26)
 HUB_HEALTH_WORKER_CACHE_SECONDS: int = env.int("HUB_HEALTH_WORKER_CACHE_SECONDS", default=15)
 
 # --- Logging: no personal data is ever logged; request ids tie log lines to access records. --

@@ -1,0 +1,99 @@
+"""Who may see which case or crime log. Every view, export and bulk action goes through here."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from cases.models import Case, CrimeLog
+from stalking_hub.accounts.models import Role, User
+from stalking_hub.audit.access import fetch_for_user
+from stalking_hub.audit.models import AccessRecord
+
+# Hub roles see every case; other agencies only what is shared with them, while it is shared.
+HUB_CASE_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR)
+SHARED_CASE_ROLES = (Role.ISAC, Role.PARTNER)
+LOG_REVIEW_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD)
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """The one scoping function for cases (DESIGN.md §4)."""
+    if not user.is_active:
+        return Case.objects.none()
+    if user.has_role(*HUB_CASE_ROLES):
+        return Case.objects.all()
+    if user.has_role(*SHARED_CASE_ROLES) and user.agency_id:
+        return Case.objects.filter(
+            shares__agency_id=user.agency_id, shares__ended_at__isnull=True
+        ).distinct()
+    return Case.objects.none()
+
+
+def can_review_logs(user: User) -> bool:
+    return user.is_active and user.has_role(*LOG_REVIEW_ROLES)
+
+
+def can_manage_case(user: User) -> bool:
+    """Open, edit and close cases: the hub's own staff."""
+    return user.is_active and user.has_role(Role.COORDINATOR, Role.TACTICAL_LEAD)
+
+
+def logs_visible_to(user: User) -> QuerySet[CrimeLog]:
+    """Full crime logs: reviewers see all; the solicitor sees the logs of visible cases."""
+    if not user.is_active:
+        return CrimeLog.objects.none()
+    if can_review_logs(user):
+        return CrimeLog.objects.all()
+    if user.has_role(Role.SOLICITOR):
+        return CrimeLog.objects.filter(cases__in=cases_visible_to(user)).distinct()
+    return CrimeLog.objects.none()
+
+
+def own_logs_for_officer(user: User) -> QuerySet[CrimeLog]:
+    """The logs an officer is in charge of (by e-mail or collar number): feedback only."""
+    if not user.is_active or not user.has_role(Role.OFFICER, Role.CHAMPION):
+        return CrimeLog.objects.none()
+    match = Q(officer__iexact=user.email)
+    if user.collar_number:
+        match |= Q(officer__iexact=user.collar_number)
+    return CrimeLog.objects.filter(match)
+
+
+def get_case_for_user(
+    user: User, case_id: object, *, for_write: bool = False, justification: str = ""
+) -> Case:
+    """The case if the user may see it (and change it, with for_write); else Http404.
+
+    Records the access (or the denied attempt). Raises AuditUnavailable if it cannot.
+    """
+    visible = cases_visible_to(user)
+    if for_write and not can_manage_case(user):
+        visible = Case.objects.none()
+    return fetch_for_user(
+        visible.select_related("owner", "officer_in_charge"),
+        case_id,
+        user=user,
+        object_type="case",
+        justification=justification,
+    )
+
+
+def get_log_for_user(user: User, log_id: object, *, justification: str = "") -> CrimeLog:
+    """A crime log with its narrative and parties, for those who may read it; else Http404."""
+    return fetch_for_user(
+        logs_visible_to(user),
+        log_id,
+        user=user,
+        object_type="crime_log",
+        justification=justification,
+    )
+
+
+def get_log_disclosure_for_user(user: User, log_id: object) -> CrimeLog:
+    """Record a disclosure (export, e-mail) of a log; else Http404."""
+    return fetch_for_user(
+        logs_visible_to(user),
+        log_id,
+        user=user,
+        object_type="crime_log",
+        action=AccessRecord.Action.DISCLOSE,
+    )
