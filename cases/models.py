@@ -219,6 +219,8 @@ class CrimeLog(models.Model):
     review_state = models.CharField(
         max_length=16, choices=ReviewState.choices, default=ReviewState.NOT_FLAGGED
     )
+    # Set when the coordinator was alerted to this log's high-risk signals (alert once only).
+    high_risk_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -246,6 +248,8 @@ class LogParty(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     source_id = models.CharField(max_length=64, blank=True)
     name = models.CharField(max_length=200, blank=True)
+    # cases.names.normalise_name(name), filled by the import: the key for linking to Person.
+    name_normalised = models.CharField(max_length=200, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     area = models.CharField(max_length=64, blank=True)
     person = models.ForeignKey(
