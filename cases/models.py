@@ -7,6 +7,7 @@ Personal data (names, dates of birth, narratives, addresses) lives here. It neve
 from __future__ import annotations
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -175,13 +176,47 @@ class FeedImportError(models.Model):
         return f"Import error #{self.pk}"
 
 
+class FeedStaleAlert(models.Model):
+    """One alert per silent spell of the feed: no file since `last_feed_at` for too long."""
+
+    # None when no feed file has ever arrived.
+    last_feed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["last_feed_at"], name="feedstalealert_once_per_spell", nulls_distinct=False
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Feed stale alert #{self.pk}"
+
+
 # --- Crime logs -------------------------------------------------------------------------------
 
 
 # Alterations of existing logs keep their history (the row as it was before each change).
 # Inserts are not tracked: collection is recorded per import (created_by_import), which keeps a
-# 1M-row first import from paying a second write per row.
-@pghistory.track(pghistory.UpdateEvent("before_change", row=pghistory.Old))
+# 1M-row first import from paying a second write per row. Columns the hub derives (signals,
+# review state, the feed digest) change often and are not alterations of the record.
+DERIVED_LOG_COLUMNS = [
+    "feed_digest",
+    "signal_kinds",
+    "is_high_risk",
+    "review_state",
+    "high_risk_notified_at",
+]
+
+
+@pghistory.track(
+    pghistory.UpdateEvent(
+        "before_change",
+        row=pghistory.Old,
+        condition=pgtrigger.AnyChange(exclude=DERIVED_LOG_COLUMNS),
+    )
+)
 class CrimeLog(models.Model):
     """One record from the force's records system, unique by (source, reference)."""
 
@@ -204,6 +239,9 @@ class CrimeLog(models.Model):
     narrative = models.TextField(blank=True)
     status = models.CharField(max_length=32, blank=True)
 
+    # blake2b of the raw feed record and the file's layout, as last imported: a re-imported
+    # record with the same digest is unchanged without being parsed again (docs/log-feed.md).
+    feed_digest = models.BinaryField(max_length=16, null=True, blank=True, editable=False)
     created_by_import = models.ForeignKey(
         FeedImport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -2,11 +2,14 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NOT_LETTERS = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")
 
 
+# Feeds name the same people again and again; caching saves most of the work on a big import.
+@lru_cache(maxsize=65_536)
 def normalise_name(name: str) -> str:
     """Lower-case, strip accents, drop punctuation and digits, fold whitespace.
 

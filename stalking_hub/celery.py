@@ -16,6 +16,25 @@ app.conf.beat_schedule = {
     "heartbeat": {"task": "hub.heartbeat", "schedule": 60.0},
     # Publishes follow-up work that could not reach the broker when it was committed.
     "outbox-relay": {"task": "outbox.relay", "schedule": 30.0},
+    # Reads the crime-log feed folder, queues new files, alerts when the feed goes silent.
+    "sweep-log-feed": {"task": "cases.sweep_log_feed", "schedule": crontab(minute="*/15")},
+    # Publishes feed imports queued while the broker was down, or whose worker died.
+    "dispatch-pending-imports": {"task": "cases.dispatch_pending_imports", "schedule": 60.0},
+    # Chases referrals not accepted or declined within 2 working days (once a day, in hours).
+    "chase-overdue-referrals": {
+        "task": "referrals.chase_overdue_referrals",
+        "schedule": crontab(minute="5,35"),
+    },
+    # Warns the advice queue an hour of working time before a request is due, and when overdue.
+    "remind-advice-queue": {
+        "task": "referrals.remind_advice_queue",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Tells caseworkers their safety-plan reviews are due, each morning (07:00 UTC).
+    "remind-safety-plan-reviews": {
+        "task": "referrals.remind_safety_plan_reviews",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Removes expired sessions from the database every night.
     "clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",

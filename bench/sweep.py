@@ -1,0 +1,164 @@
+"""Benchmark of the crime-log sweep (issue: crime-log sweep and review queue).
+
+    python bench/sweep.py                 # 100,000 rows
+    python bench/sweep.py --rows 1000000  # 1M rows (about 25 minutes with generation)
+
+It creates a scratch database (`<dev database>_bench`, dropped and re-created), generates a
+synthetic feed with bench/feedgen.py, and times, each in a fresh `manage.py import_logs`
+process whose peak memory (max RSS) is read from the kernel:
+
+1. a plain Postgres COPY of the same file into an unindexed table: the physical limit;
+2. the first import into the empty database (parse, validate, upsert, link parties, evaluate
+   signals: everything);
+3. a re-import of the same file, unchanged;
+4. an import of a copy with 1% of the rows changed.
+
+It prints rows/s for each, each as a share of the COPY rate, and the peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.feedgen import generate_feed  # noqa: E402
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/stalking_hub"
+
+
+@dataclass
+class Phase:
+    name: str
+    seconds: float
+    rows: int
+    peak_mb: float
+    report: dict[str, object]
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def bench_database_url() -> str:
+    base = urlparse(os.environ.get("DATABASE_URL", DEFAULT_DB))
+    return urlunparse(base._replace(path=base.path + "_bench"))
+
+
+def admin_sql(url: str, sql: str) -> None:
+    import psycopg
+
+    admin = urlparse(url)._replace(path="/postgres")
+    with psycopg.connect(urlunparse(admin), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run a child process; return (seconds, peak RSS in MB, stdout)."""
+    started = time.perf_counter()
+    child = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    out = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed")
+    child.returncode = 0
+    return seconds, usage.ru_maxrss / 1024, out
+
+
+def copy_limit(url: str, feed: Path, env: dict[str, str]) -> Phase:
+    code = f"""
+import psycopg, sys
+with psycopg.connect({url!r}) as conn:
+    conn.execute("DROP TABLE IF EXISTS bench_copy_raw")
+    header = open({str(feed)!r}, encoding="utf-8").readline().strip().split(",")
+    cols = ", ".join(f'"{{c}}" text' for c in header)
+    conn.execute(f"CREATE UNLOGGED TABLE bench_copy_raw ({{cols}})")
+    with conn.cursor().copy("COPY bench_copy_raw FROM STDIN (FORMAT csv, HEADER true)") as copy:
+        with open({str(feed)!r}, "rb") as f:
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+    rows = conn.execute("SELECT count(*) FROM bench_copy_raw").fetchone()[0]
+    conn.execute("DROP TABLE bench_copy_raw")
+print(rows)
+"""
+    seconds, peak, out = run_child([sys.executable, "-c", code], env)
+    return Phase("plain COPY (limit)", seconds, int(out.strip()), peak, {})
+
+
+def import_phase(name: str, feed: Path, env: dict[str, str]) -> Phase:
+    seconds, peak, out = run_child(
+        [sys.executable, "manage.py", "import_logs", str(feed), "--json"], env
+    )
+    report = json.loads(out.strip().splitlines()[-1])
+    rows = sum(int(report[key]) for key in ("created", "updated", "unchanged", "rejected"))
+    return Phase(name, seconds, rows, peak, report)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--seed", type=int, default=2026)
+    options = parser.parse_args()
+
+    options.workdir.mkdir(parents=True, exist_ok=True)
+    feed = options.workdir / f"feed-{options.rows}.csv"
+    changed = options.workdir / f"feed-{options.rows}-changed.csv"
+    if not feed.exists():
+        print(f"generating {options.rows:,} rows…", flush=True)
+        generate_feed(feed, options.rows, seed=options.seed)
+    if not changed.exists():
+        generate_feed(changed, options.rows, seed=options.seed, changed_fraction=0.01)
+
+    url = bench_database_url()
+    name = urlparse(url).path.lstrip("/")
+    admin_sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin_sql(url, f'CREATE DATABASE "{name}"')
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "DEBUG": "true",
+        "DJANGO_SETTINGS_MODULE": "stalking_hub.settings.base",
+        "HUB_LOG_LEVEL": "WARNING",
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+
+    limit = copy_limit(url, feed, env)
+    phases = [
+        import_phase("first import", feed, env),
+        import_phase("re-import, unchanged", feed, env),
+        import_phase("import, 1% changed", changed, env),
+    ]
+    size_mb = feed.stat().st_size / 1e6
+    print(f"\nCrime-log sweep benchmark: {options.rows:,} rows ({size_mb:,.0f} MB CSV)")
+    print(f"{'phase':<24}{'seconds':>9}{'rows/s':>11}{'of COPY':>9}{'peak MB':>9}  result")
+    print(
+        f"{limit.name:<24}{limit.seconds:>9.1f}{limit.rate:>11,.0f}{'100%':>9}{limit.peak_mb:>9.0f}"
+    )
+    for phase in phases:
+        counts = ", ".join(
+            f"{key} {phase.report[key]:,}"
+            for key in ("created", "updated", "unchanged", "rejected")
+        )
+        print(
+            f"{phase.name:<24}{phase.seconds:>9.1f}{phase.rate:>11,.0f}"
+            f"{phase.rate / limit.rate:>9.0%}{phase.peak_mb:>9.0f}  {counts}"
+        )
+    print(
+        "targets: first import >= 10% of COPY, unchanged >= 40%, 1% changed close to "
+        "unchanged, peak memory < 300 MB and flat in N"
+    )
+
+
+if __name__ == "__main__":
+    main()

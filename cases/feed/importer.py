@@ -1,0 +1,244 @@
+"""The crime-log import: stream a feed file into Postgres in batches, idempotently.
+
+Per batch (one transaction): the parsed rows are COPYed into temporary staging tables, then a
+few set-based statements upsert them (new logs inserted; existing logs updated only where a
+value really changed; parties replaced per role only where they differ), the rejected rows
+are stored with their reasons, and the import's progress is saved. After each batch the new
+and changed logs' parties are linked to people, their signals evaluated and the registered
+after-import hooks run. A batch holds at most BATCH_SIZE rows, so memory is flat whatever
+the file size; an import that stops part-way resumes after the last committed batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Final
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases.feed.parsing import FeedReader, Format, detect_format
+from cases.feed.prescan import check_decodable
+from cases.feed.schema import FeedUnreadable, ParsedRecord, RowError
+from cases.feed.staging import STAGE_SQL, stage_batch, upsert_staged
+from cases.hooks import run_after_import
+from cases.models import FeedImport, FeedImportError
+from stalking_hub.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE: Final = 20_000
+CHECKSUM_CHUNK: Final = 1 << 20
+
+
+class ImportRefused(Exception):
+    """The whole file was refused (unreadable); nothing from it was imported."""
+
+
+@dataclass
+class Batch:
+    records: list[ParsedRecord] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    last_row: int = 0
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHECKSUM_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def create_feed_import(
+    *,
+    path: Path,
+    origin: str,
+    source: str | None = None,
+    fmt: Format | None = None,
+    by: User | None = None,
+    checksum: str | None = None,
+    file_name: str | None = None,
+) -> FeedImport:
+    """Record a feed file waiting to be imported."""
+    return FeedImport.objects.create(
+        source=(source or "rms").strip().lower(),
+        file_name=(file_name or path.name)[:255],
+        file_path=str(path),
+        file_format=fmt or detect_format(path),
+        file_size=path.stat().st_size,
+        checksum=checksum or file_checksum(path),
+        origin=origin,
+        started_by=by,
+    )
+
+
+def run_import(
+    feed_import: FeedImport,
+    *,
+    now: datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+    on_progress: Callable[[FeedImport], None] | None = None,
+) -> FeedImport:
+    """Import the file behind `feed_import`. Raises ImportRefused for an unreadable file."""
+    now = now or timezone.now()
+    path = Path(feed_import.file_path)
+    resume_after = feed_import.rows_processed
+    FeedImport.objects.filter(pk=feed_import.pk).update(
+        status=FeedImport.Status.RUNNING, started_at=feed_import.started_at or now
+    )
+    try:
+        with path.open("rb") as handle:
+            check_decodable(handle)
+        with path.open("rb") as handle:
+            reader = FeedReader(
+                handle,
+                fmt=feed_import.file_format,  # type: ignore[arg-type]
+                default_source=feed_import.source,
+                now=now,
+            )
+            for batch in _batches(reader, batch_size=batch_size, resume_after=resume_after):
+                _import_batch(feed_import, batch, bytes_read=handle.tell(), now=now)
+                if on_progress:
+                    on_progress(feed_import)
+            _finish(feed_import, reader, now=now)
+    except FeedUnreadable as exc:
+        _refuse(feed_import, str(exc), now=now)
+        raise ImportRefused(str(exc)) from exc
+    except Exception:
+        FeedImport.objects.filter(pk=feed_import.pk).update(
+            status=FeedImport.Status.FAILED,
+            failure="The import stopped on an internal error; it resumes when run again.",
+            claimed_at=None,
+        )
+        raise
+    feed_import.refresh_from_db()
+    return feed_import
+
+
+def _batches(reader: FeedReader, *, batch_size: int, resume_after: int) -> Iterator[Batch]:
+    batch = Batch()
+    for item in reader:
+        if isinstance(item, RowError):
+            if item.row is None:
+                continue  # unknown columns: stored once at the end
+            if item.row <= resume_after:
+                continue
+            batch.errors.append(item)
+            batch.last_row = max(batch.last_row, item.row)
+            continue
+        if item.row <= resume_after:
+            continue
+        batch.records.append(item)
+        batch.last_row = item.row
+        if len(batch.records) >= batch_size:
+            yield batch
+            batch = Batch()
+    if batch.records or batch.errors:
+        yield batch
+
+
+def _import_batch(feed_import: FeedImport, batch: Batch, *, bytes_read: int, now: datetime) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(STAGE_SQL)
+        stage_batch(cursor, batch.records)
+        outcome = upsert_staged(cursor, import_id=feed_import.pk, now=now)
+        rejected_rows = len({error.row for error in batch.errors})
+        FeedImportError.objects.bulk_create(
+            FeedImportError(
+                feed_import_id=feed_import.pk,
+                row=error.row,
+                column=error.column or "",
+                message=error.message[:500],
+            )
+            for error in batch.errors
+        )
+        if outcome.changed_ids:
+            # In the batch's transaction: a batch is imported, linked and evaluated, or not
+            # at all, so a resumed import never skips the evaluation of rows it committed.
+            _after_batch(outcome.changed_ids, now=now)
+        _advance(
+            feed_import,
+            last_row=batch.last_row,
+            bytes_read=bytes_read,
+            created=outcome.created,
+            updated=outcome.updated,
+            unchanged=outcome.unchanged,
+            rejected=rejected_rows,
+        )
+
+
+def _after_batch(log_ids: list[int], *, now: datetime) -> None:
+    """Link people, evaluate signals and run other apps' hooks for new and changed logs."""
+    from cases.people import link_parties
+    from cases.signals import evaluate_logs
+
+    link_parties(log_ids=log_ids)
+    evaluate_logs(log_ids=log_ids, now=now)
+    run_after_import(log_ids=log_ids, now=now)
+
+
+def _advance(feed_import: FeedImport, *, last_row: int, bytes_read: int, **counts: int) -> None:
+    from django.db.models import F
+
+    FeedImport.objects.filter(pk=feed_import.pk).update(
+        rows_processed=last_row,
+        bytes_read=bytes_read,
+        **{name: F(name) + value for name, value in counts.items()},
+    )
+
+
+def _finish(feed_import: FeedImport, reader: FeedReader, *, now: datetime) -> None:
+    unknown = sorted(set(reader.unknown_columns))
+    with transaction.atomic():
+        FeedImportError.objects.filter(feed_import=feed_import, row__isnull=True).delete()
+        FeedImportError.objects.bulk_create(
+            FeedImportError(
+                feed_import_id=feed_import.pk,
+                row=None,
+                column=name,
+                message=f"Unknown column '{name}' was ignored.",
+            )
+            for name in unknown
+        )
+        FeedImport.objects.filter(pk=feed_import.pk).update(
+            status=FeedImport.Status.DONE,
+            finished_at=timezone.now(),
+            bytes_read=feed_import.file_size,
+            unknown_columns=unknown,
+            claimed_at=None,
+            failure="",
+        )
+
+
+def _refuse(feed_import: FeedImport, message: str, *, now: datetime) -> None:
+    FeedImport.objects.filter(pk=feed_import.pk).update(
+        status=FeedImport.Status.REFUSED,
+        failure=message[:2000],
+        finished_at=timezone.now(),
+        claimed_at=None,
+    )
+
+
+def report(feed_import: FeedImport) -> dict[str, object]:
+    """The import's report as `import_logs --json` prints it (docs/log-feed.md)."""
+    errors = [
+        {"row": row, "column": column or None, "message": message}
+        for row, column, message in feed_import.errors.order_by("row", "id").values_list(
+            "row", "column", "message"
+        )
+    ]
+    # Unknown columns (row null) sort last in SQL; put them first, as the file-level notices.
+    errors.sort(key=lambda error: (error["row"] is not None, error["row"] or 0))
+    return {
+        "created": feed_import.created,
+        "updated": feed_import.updated,
+        "unchanged": feed_import.unchanged,
+        "rejected": feed_import.rejected,
+        "errors": errors,
+    }

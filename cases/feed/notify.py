@@ -1,0 +1,48 @@
+"""E-mails about the feed itself (never about a log's contents)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from cases.models import FeedImport, FeedStaleAlert
+from stalking_hub.accounts.models import Role, User
+from stalking_hub.outbox.services import outbox_handler
+
+
+def _coordinator_emails() -> list[str]:
+    return list(
+        User.objects.filter(is_active=True, roles__contains=[Role.COORDINATOR]).values_list(
+            "email", flat=True
+        )
+    )
+
+
+@outbox_handler
+def send_feed_stale_alert(*, alert_id: int) -> None:
+    """A silent feed is a failure, not a quiet day: tell the coordinators at once."""
+    alert = FeedStaleAlert.objects.filter(pk=alert_id).first()
+    recipients = _coordinator_emails()
+    if alert is None or not recipients:
+        return
+    context = {"alert": alert, "stale_hours": settings.HUB_FEED_STALE_HOURS}
+    send_mail(
+        subject=render_to_string("emails/feed_stale_subject.txt", context).strip(),
+        message=render_to_string("emails/feed_stale.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+
+
+@outbox_handler
+def send_import_finished(*, import_id: int) -> None:
+    """Tell the person who uploaded a feed that its import finished (counts only)."""
+    feed_import = FeedImport.objects.select_related("started_by").filter(pk=import_id).first()
+    if feed_import is None or feed_import.started_by is None:
+        return
+    context = {"feed_import": feed_import}
+    send_mail(
+        subject=render_to_string("emails/import_finished_subject.txt", context).strip(),
+        message=render_to_string("emails/import_finished.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[feed_import.started_by.email],
+    )

@@ -1,0 +1,124 @@
+"""The crime-log feed's fields, their size limits, and what the parser hands back.
+
+The contract is written up for forces in docs/log-feed.md; keep the two in step.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+from typing import Final
+
+
+class FeedUnreadable(Exception):
+    """The whole file is refused: wrong encoding, no header, required column missing, not JSON.
+
+    The message is meant for the person who supplied the file and never contains record data.
+    """
+
+
+class CellRejected(Exception):
+    """A value breaks a rule; the message is the reason shown to the user (cases.feed only)."""
+
+
+class Kind(IntEnum):
+    """How a column's text is normalised."""
+
+    TEXT = 1  # stripped
+    UPPER = 2  # stripped, upper-cased (codes: offence_code, area)
+    LOWER = 3  # stripped, lower-cased (source)
+    NARRATIVE = 4  # stripped, line endings made "\n"
+    DATETIME = 5  # aware UTC datetime
+    DATE = 6  # calendar date
+    FLAGS = 7  # tuple of upper-case tags
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    kind: Kind
+    limit: int  # characters, after normalisation
+
+
+# Limits are in characters. They match (or are below) the CrimeLog/Person column sizes, and
+# are generous for what a records system produces; the narrative limit is the contract's.
+FIELDS: Final[dict[str, FieldSpec]] = {
+    "reference": FieldSpec(Kind.TEXT, 64),
+    "source": FieldSpec(Kind.LOWER, 32),
+    "recorded_at": FieldSpec(Kind.DATETIME, 40),
+    "occurred_from": FieldSpec(Kind.DATETIME, 40),
+    "occurred_to": FieldSpec(Kind.DATETIME, 40),
+    "offence_code": FieldSpec(Kind.UPPER, 16),
+    "offence": FieldSpec(Kind.TEXT, 255),
+    "flags": FieldSpec(Kind.FLAGS, 500),
+    "area": FieldSpec(Kind.UPPER, 64),
+    "officer": FieldSpec(Kind.TEXT, 254),
+    "victim_id": FieldSpec(Kind.TEXT, 64),
+    "victim_name": FieldSpec(Kind.TEXT, 200),
+    "victim_dob": FieldSpec(Kind.DATE, 40),
+    "suspect_id": FieldSpec(Kind.TEXT, 64),
+    "suspect_name": FieldSpec(Kind.TEXT, 200),
+    "suspect_dob": FieldSpec(Kind.DATE, 40),
+    "relationship": FieldSpec(Kind.TEXT, 100),
+    "narrative": FieldSpec(Kind.NARRATIVE, 100_000),
+    "status": FieldSpec(Kind.TEXT, 64),
+}
+FLAG_LIMIT: Final = 50  # one tag, after splitting
+PARTY_ROLES: Final = frozenset({"victim", "suspect", "witness"})
+FLAT_PARTY_ROLES: Final = ("victim", "suspect")  # roles with victim_* / suspect_* columns
+PARTY_FIELDS: Final[dict[str, FieldSpec]] = {
+    "id": FIELDS["victim_id"],
+    "name": FIELDS["victim_name"],
+    "dob": FIELDS["victim_dob"],
+    "area": FIELDS["area"],
+}
+MAX_PARTIES: Final = 50  # per record
+REQUIRED_COLUMNS: Final = ("reference", "recorded_at")
+# Normalised fields of the log itself, as found in ParsedRecord.fields.
+LOG_FIELDS: Final = (
+    frozenset(FIELDS)
+    - {"reference", "source"}
+    - {f"{role}_{part}" for role in FLAT_PARTY_ROLES for part in ("id", "name", "dob")}
+)
+
+
+# Party and ParsedRecord are made once per row of a million-row feed, and a frozen dataclass
+# costs four times as much to build (object.__setattr__ per field): treat them as read-only.
+@dataclass(slots=True)
+class Party:
+    """A person named on a record. Empty strings / None mean "not given", never "clear"."""
+
+    role: str  # "victim" | "suspect" | "witness"
+    source_id: str
+    name: str
+    dob: date | None
+    area: str
+
+
+@dataclass(slots=True)
+class ParsedRecord:
+    """One accepted record.
+
+    `fields` holds the log's own normalised fields (see LOG_FIELDS) that were present in the
+    row: "" / None / () for a present but empty value, which clears the stored value.
+    `present` names every known column present for this row, so a field absent from
+    `fields` is one the feed does not carry (leave the stored value alone).
+    `parties` is None when the record carries no party columns; otherwise it replaces the
+    log's parties for the roles in `party_roles` and no others.
+    """
+
+    row: int
+    source: str
+    reference: str
+    fields: dict[str, object]
+    present: frozenset[str]
+    parties: tuple[Party, ...] | None
+    party_roles: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """Why a row was rejected (row >= 1), or a file-level notice such as an unknown column
+    (row None). `column` is the normalised column name, or None for the whole row."""
+
+    row: int | None
+    column: str | None
+    message: str

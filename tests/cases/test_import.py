@@ -1,0 +1,262 @@
+"""The crime-log import: counts, bad rows, idempotence, parties, resume (docs/log-feed.md)."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cases.feed.importer import create_feed_import, report, run_import
+from cases.models import CrimeLog, FeedImport, LogParty, LogSignal
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "reference,source,recorded_at,offence_code,offence,flags,area,officer,"
+    "victim_id,victim_name,victim_dob,suspect_id,suspect_name,suspect_dob,relationship,"
+    "narrative,status\n"
+)
+
+
+def row(ref: str, **overrides: str) -> str:
+    values = {
+        "reference": ref,
+        "source": "rms",
+        "recorded_at": "2026-03-01T10:00:00",
+        "offence_code": "8L",
+        "offence": "Harassment",
+        "flags": "DA",
+        "area": "NS-NORTH",
+        "officer": "PC1234",
+        "victim_id": "V1",
+        "victim_name": "Ada Example",
+        "victim_dob": "1990-01-02",
+        "suspect_id": "S1",
+        "suspect_name": "Sam Sample",
+        "suspect_dob": "1988-05-06",
+        "relationship": "ex-partner",
+        "narrative": "Suspect sent messages.",
+        "status": "open",
+    } | overrides
+    return ",".join(_quote(values[name]) for name in HEADER.strip().split(",")) + "\n"
+
+
+def _quote(value: str) -> str:
+    if any(ch in value for ch in ',"\n\r'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def write(tmp_path: Path, text: str, name: str = "feed.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def import_json(path: Path, *extra: str) -> dict:
+    out = io.StringIO()
+    call_command("import_logs", str(path), "--json", *extra, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_new_file_creates_logs_with_parties(tmp_path):
+    path = write(tmp_path, HEADER + row("A1") + row("A2", victim_id="V2", victim_name="Bea Other"))
+    result = import_json(path)
+    assert (result["created"], result["updated"], result["unchanged"], result["rejected"]) == (
+        2,
+        0,
+        0,
+        0,
+    )
+    assert result["errors"] == []
+    log = CrimeLog.objects.get(reference="A1")
+    assert log.offence_code == "8L"
+    assert log.flags == ["DA"]
+    assert log.recorded_at == datetime(2026, 3, 1, 10, tzinfo=UTC)  # GMT in March
+    parties = {p.role: p for p in log.parties.all()}
+    assert parties["victim"].name == "Ada Example"
+    assert parties["suspect"].source_id == "S1"
+    assert parties["victim"].person_id is not None  # linked to a Person by the import
+    feed_import = FeedImport.objects.get()
+    assert log.created_by_import == feed_import
+    assert feed_import.status == FeedImport.Status.DONE
+
+
+def test_reimport_is_idempotent_and_touches_nothing(tmp_path):
+    path = write(tmp_path, HEADER + row("A1") + row("A2"))
+    import_json(path)
+    before = {log.pk: log.updated_at for log in CrimeLog.objects.all()}
+    party_ids = set(LogParty.objects.values_list("pk", flat=True))
+    result = import_json(path)
+    assert (result["created"], result["updated"], result["unchanged"]) == (0, 0, 2)
+    assert {log.pk: log.updated_at for log in CrimeLog.objects.all()} == before
+    assert set(LogParty.objects.values_list("pk", flat=True)) == party_ids
+    assert CrimeLog.pgh_event_model.objects.count() == 0
+
+
+def test_changed_row_is_updated_with_history(tmp_path):
+    import_json(write(tmp_path, HEADER + row("A1") + row("A2")))
+    result = import_json(write(tmp_path, HEADER + row("A1", status="closed") + row("A2"), "v2.csv"))
+    assert (result["created"], result["updated"], result["unchanged"]) == (0, 1, 1)
+    log = CrimeLog.objects.get(reference="A1")
+    assert log.status == "closed"
+    history = list(CrimeLog.pgh_event_model.objects.filter(pgh_obj=log))
+    assert [event.status for event in history] == ["open"]  # the row as it was before
+    assert log.changed_by_import == FeedImport.objects.order_by("-pk").first()
+
+
+def test_changed_party_replaces_parties_of_that_role_only(tmp_path):
+    import_json(write(tmp_path, HEADER + row("A1")))
+    suspect_before = LogParty.objects.get(role="suspect").pk
+    result = import_json(write(tmp_path, HEADER + row("A1", victim_name="Ada Renamed"), "v2.csv"))
+    assert result["updated"] == 1
+    assert LogParty.objects.get(role="victim").name == "Ada Renamed"
+    assert LogParty.objects.get(role="suspect").pk == suspect_before
+
+
+def test_empty_cell_clears_and_absent_column_leaves(tmp_path):
+    import_json(write(tmp_path, HEADER + row("A1", narrative="Original narrative.")))
+    narrow = "reference,recorded_at,status\nA1,2026-03-01T10:00:00,closed\n"
+    result = import_json(write(tmp_path, narrow, "narrow.csv"))
+    assert result["updated"] == 1
+    log = CrimeLog.objects.get(reference="A1")
+    assert (log.status, log.narrative, log.offence_code) == ("closed", "Original narrative.", "8L")
+    assert log.parties.count() == 2  # no party columns: parties left alone
+    cleared = "reference,recorded_at,narrative\nA1,2026-03-01T10:00:00,\n"
+    import_json(write(tmp_path, cleared, "cleared.csv"))
+    log.refresh_from_db()
+    assert log.narrative == ""
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "column", "fragment"),
+    [
+        (row("", recorded_at="2026-03-01"), "reference", "reference"),
+        (row("B1", recorded_at="31/02/2026"), "recorded_at", ""),
+        (row("B1", recorded_at="2099-01-01"), "recorded_at", "future"),
+        (row("B1", offence_code="X" * 17), "offence_code", ""),
+        (row("B1", narrative="bad\x00byte"), "narrative", ""),
+    ],
+)
+def test_bad_row_is_rejected_with_row_column_reason_and_rest_imports(
+    tmp_path, bad_row, column, fragment
+):
+    path = write(tmp_path, HEADER + row("OK1") + bad_row + row("OK2"))
+    result = import_json(path)
+    assert (result["created"], result["rejected"]) == (2, 1)
+    errors = [error for error in result["errors"] if error["row"] is not None]
+    assert errors
+    assert {error["row"] for error in errors} == {2}
+    assert column in {error["column"] for error in errors}
+    assert fragment in " ".join(error["message"] for error in errors).lower()
+    assert not CrimeLog.objects.filter(reference="B1").exists()
+
+
+def test_duplicate_reference_in_a_file_keeps_the_first(tmp_path):
+    path = write(tmp_path, HEADER + row("D1", status="first") + row("D1", status="second"))
+    result = import_json(path)
+    assert (result["created"], result["rejected"]) == (1, 1)
+    assert result["errors"][0]["row"] == 2
+    assert CrimeLog.objects.get(reference="D1").status == "first"
+
+
+def test_unknown_column_is_reported_once_with_row_null(tmp_path):
+    text = "reference,recorded_at,colour\nU1,2026-03-01,red\nU2,2026-03-01,blue\n"
+    result = import_json(write(tmp_path, text))
+    assert result["created"] == 2
+    assert result["rejected"] == 0
+    assert [e for e in result["errors"] if e["row"] is None] == [
+        {"row": None, "column": "colour", "message": "Unknown column 'colour' was ignored."}
+    ]
+
+
+def test_windows_1252_and_formula_values_are_stored_as_text(tmp_path):
+    text = HEADER + row("W1", victim_name="Zoë Café", narrative="=cmd|' /C calc'!A0 cost £5")
+    import_json(write(tmp_path, text, encoding="cp1252"))
+    log = CrimeLog.objects.get(reference="W1")
+    assert log.narrative == "=cmd|' /C calc'!A0 cost £5"
+    assert log.parties.get(role="victim").name == "Zoë Café"
+
+
+def test_quoted_newlines_and_crlf(tmp_path):
+    text = (HEADER + row("Q1", narrative="line one\nline two") + row("Q2")).replace("\n", "\r\n")
+    result = import_json(write(tmp_path, text))
+    assert result["created"] == 2
+    assert CrimeLog.objects.get(reference="Q1").narrative == "line one\nline two"
+
+
+def test_unreadable_file_is_refused_whole_with_nonzero_exit(tmp_path):
+    path = write(tmp_path, "ref,when\nA,2026-01-01\n")
+    with pytest.raises(CommandError, match="refused"):
+        call_command("import_logs", str(path), "--json", stdout=io.StringIO())
+    assert not CrimeLog.objects.exists()
+    assert FeedImport.objects.get().status == FeedImport.Status.REFUSED
+
+
+def test_undecodable_byte_late_in_file_refuses_before_importing_anything(tmp_path):
+    good = (HEADER + row("E1")).encode("utf-8") + "Zoë".encode()
+    bad = b"\n" + row("E2").encode() + b"\x81\x8d\n"
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(good + bad)
+    with pytest.raises(CommandError):
+        call_command("import_logs", str(path), stdout=io.StringIO())
+    assert not CrimeLog.objects.exists()
+
+
+def test_jsonl_with_several_parties(tmp_path):
+    record = {
+        "reference": "J1",
+        "recorded_at": "2026-02-01T09:00:00Z",
+        "offence_code": "8Q",
+        "parties": [
+            {"role": "victim", "id": "V1", "name": "Ada Example", "dob": "1990-01-02"},
+            {"role": "victim", "id": "V2", "name": "Bea Other"},
+            {"role": "suspect", "id": "S1", "name": "Sam Sample"},
+        ],
+    }
+    path = write(tmp_path, json.dumps(record) + "\n", "feed.jsonl")
+    assert import_json(path)["created"] == 1
+    log = CrimeLog.objects.get(reference="J1")
+    assert log.parties.filter(role="victim").count() == 2
+    assert LogSignal.objects.filter(log=log, kind="tagged_stalking").exists()
+
+
+def test_resume_after_a_crash_continues_after_the_last_committed_batch(tmp_path):
+    path = write(tmp_path, HEADER + "".join(row(f"R{n}") for n in range(1, 8)))
+    feed_import = create_feed_import(path=path, origin=FeedImport.Origin.COMMAND)
+    batches = []
+
+    def crash_after_two(progress):
+        batches.append(progress)
+        if len(batches) == 2:
+            raise RuntimeError("worker killed")
+
+    with pytest.raises(RuntimeError):
+        run_import(feed_import, batch_size=2, on_progress=crash_after_two)
+    feed_import.refresh_from_db()
+    assert feed_import.status == FeedImport.Status.FAILED
+    assert feed_import.rows_processed == 4
+    assert CrimeLog.objects.count() == 4
+    run_import(feed_import, batch_size=2)
+    feed_import.refresh_from_db()
+    assert feed_import.status == FeedImport.Status.DONE
+    assert (feed_import.created, feed_import.unchanged) == (7, 0)
+    assert CrimeLog.objects.count() == 7
+
+
+def test_report_matches_the_documented_shape(tmp_path):
+    path = write(tmp_path, HEADER + row("A1"))
+    feed_import = run_import(create_feed_import(path=path, origin=FeedImport.Origin.COMMAND))
+    assert set(report(feed_import)) == {"created", "updated", "unchanged", "rejected", "errors"}
+
+
+def test_human_output_lists_the_problems(tmp_path):
+    path = write(tmp_path, HEADER + row("A1") + row("A1"))
+    out = io.StringIO()
+    call_command("import_logs", str(path), stdout=out)
+    assert "1 created, 0 updated, 0 unchanged, 1 rejected" in out.getvalue()
+    assert "row 2" in out.getvalue()
