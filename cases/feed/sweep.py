@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 
 from cases.feed.importer import create_feed_import, file_checksum
@@ -70,13 +70,10 @@ def sweep_folder(*, folder: Path, source: str, now: datetime) -> SweepResult:
             continue
         checksum = file_checksum(path)
         with transaction.atomic():
-            # Serialise sweeps: two at once must not both queue the same file.
-            if (
-                FeedImport.objects.select_for_update()
-                .filter(checksum=checksum)
-                .exclude(status=FeedImport.Status.FAILED, claimed_at__isnull=True)
-                .exists()
-            ):
+            # Serialise sweeps on this content: two at once must not both queue the same file.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [checksum])
+            if FeedImport.objects.filter(checksum=checksum).exists():
                 skipped += 1
                 continue
             feed_import = create_feed_import(
