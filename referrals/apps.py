@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class ReferralsConfig(AppConfig):
+    name = "referrals"
+    verbose_name = "Referrals, ISAC casework and advice requests"
+
+    def ready(self) -> None:
+        from cases.panels import CasePanel, register_case_panel
+        from referrals.panels import referrals_panel_context
+
+        register_case_panel(
+            CasePanel(
+                key="referrals",
+                title="Referrals",
+                template="referrals/referral_case_panel.html",
+                order=30,
+                context=referrals_panel_context,
+            )
+        )

@@ -1,0 +1,346 @@
+"""Forms for referrals, casework and advice requests. They validate input; services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from cases.models import Case, RiskLevel
+from cases.permissions import cases_visible_to
+from referrals.models import (
+    AdviceCategory,
+    AdviceRequest,
+    Contact,
+    JusticeMilestone,
+    OutcomeMeasure,
+    Referral,
+    SupportNeed,
+)
+from referrals.selectors import receiving_agencies, service_caseworkers, sharing_authorisers
+from referrals.services.casework import OutcomeAnswers
+from referrals.services.referrals import ReferralDetails
+from stalking_hub.accounts.models import Agency, User
+
+_TEXTAREA = {"rows": 4}
+_SCALE = [(n, str(n)) for n in range(1, 6)]
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A colleague, shown by name."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Agency) -> str:
+        return f"{obj.name} · {obj.get_kind_display()}"
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# --- Referrals ----------------------------------------------------------------------------------
+
+
+class ReferralForm(forms.Form):
+    case_reference = forms.CharField(
+        label="Case reference", max_length=20, help_text="For example SH-2026-00012."
+    )
+    agency = AgencyChoiceField(label="Refer to", queryset=Agency.objects.none())
+    urgency = forms.ChoiceField(
+        label="Urgency", choices=Referral.Urgency.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="Reason for the referral",
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text="What you are asking the agency to do, and why now.",
+    )
+    consent = forms.ChoiceField(
+        label="Victim's consent to this referral",
+        choices=Referral.Consent.choices,
+        widget=forms.RadioSelect,
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful reason for sharing without consent",
+        choices=[("", "—"), *Referral.LawfulBasis.choices],
+        required=False,
+    )
+    lawful_reason = forms.CharField(
+        label="Why sharing without consent is necessary and proportionate",
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        required=False,
+    )
+    authorised_by = StaffChoiceField(
+        label="Sharing without consent authorised by",
+        queryset=User.objects.none(),
+        required=False,
+        help_text="The hub coordinator or tactical lead who agreed to share.",
+    )
+    shared_items = forms.MultipleChoiceField(
+        label="What is shared",
+        choices=Referral.SharedItem.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    shared_notes = forms.CharField(
+        label="Notes on what is shared",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    safe_contact = forms.CharField(
+        label="Safe-contact instructions",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="How the agency may and may not contact the victim, e.g. never leave voicemail.",
+    )
+
+    def __init__(self, *args: Any, user: User, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.case = case
+        self.fields["agency"].queryset = receiving_agencies()  # type: ignore[attr-defined]
+        self.fields["authorised_by"].queryset = sharing_authorisers()  # type: ignore[attr-defined]
+        if case is not None:
+            self.fields["case_reference"].initial = case.reference
+
+    def clean_case_reference(self) -> str:
+        reference = self.cleaned_data["case_reference"].strip().upper()
+        # Only a case the user can see is found; anything else reads as "not found".
+        case = cases_visible_to(self.user).filter(reference=reference).first()
+        if case is None:
+            raise forms.ValidationError("No case with that reference.")
+        if case.status != Case.Status.OPEN:
+            raise forms.ValidationError("That case is closed; only open cases are referred.")
+        self.case = case
+        return reference
+
+    def details(self) -> ReferralDetails:
+        data = self.cleaned_data
+        return ReferralDetails(
+            agency=data["agency"],
+            reason=data["reason"],
+            urgency=data["urgency"],
+            consent=data["consent"],
+            shared_items=data["shared_items"],
+            shared_notes=data["shared_notes"],
+            safe_contact=data["safe_contact"],
+            lawful_basis=data["lawful_basis"],
+            lawful_reason=data["lawful_reason"],
+            authorised_by=data["authorised_by"],
+        )
+
+    @classmethod
+    def initial_for(cls, referral: Referral) -> dict[str, Any]:
+        return {
+            "case_reference": referral.case.reference,
+            "agency": referral.agency_id,
+            "urgency": referral.urgency,
+            "reason": referral.reason,
+            "consent": referral.consent,
+            "lawful_basis": referral.lawful_basis,
+            "lawful_reason": referral.lawful_reason,
+            "authorised_by": referral.authorised_by_id,
+            "shared_items": referral.shared_items,
+            "shared_notes": referral.shared_notes,
+            "safe_contact": referral.safe_contact,
+        }
+
+
+class ReferralFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label="State", choices=[("", "Any state"), *Referral.State.choices], required=False
+    )
+
+
+class AcceptForm(forms.Form):
+    take_it = forms.BooleanField(
+        label="Take this referral as my own case", required=False, initial=True
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the referral is declined", widget=forms.Textarea(attrs=_TEXTAREA)
+    )
+
+
+class AllocateForm(forms.Form):
+    caseworker = StaffChoiceField(label="Caseworker", queryset=User.objects.none())
+
+    def __init__(self, *args: Any, referral: Referral, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        workers = service_caseworkers(referral.agency)
+        if not user.is_manager:
+            workers = workers.filter(pk=user.pk)
+        self.fields["caseworker"].queryset = workers  # type: ignore[attr-defined]
+
+
+class CloseReferralForm(forms.Form):
+    reason = forms.ChoiceField(label="Why it is closing", choices=Referral.ClosureReason.choices)
+    notes = forms.CharField(
+        label="Closure notes", widget=forms.Textarea(attrs=_TEXTAREA), required=False
+    )
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if referral.state == Referral.State.SENT:
+            # Still waiting for a decision: the hub can only withdraw it.
+            self.fields["reason"].choices = [  # type: ignore[attr-defined]
+                (Referral.ClosureReason.WITHDRAWN.value, Referral.ClosureReason.WITHDRAWN.label)
+            ]
+
+
+# --- Casework -----------------------------------------------------------------------------------
+
+
+class OutcomeFieldsMixin(forms.Form):
+    abuse = forms.ChoiceField(
+        label="Is the stalking continuing?",
+        choices=OutcomeMeasure.Abuse.choices,
+        widget=forms.RadioSelect,
+    )
+    feels_safe = forms.TypedChoiceField(
+        label="How safe does the victim feel? (1 not at all, 5 completely)",
+        choices=_SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    quality_of_life = forms.TypedChoiceField(
+        label="Quality of life (1 very poor, 5 very good)",
+        choices=_SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    outcome_notes = forms.CharField(
+        label="Notes", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def answers(self) -> OutcomeAnswers:
+        data = self.cleaned_data
+        return OutcomeAnswers(
+            abuse=data["abuse"],
+            feels_safe=data["feels_safe"],
+            quality_of_life=data["quality_of_life"],
+            notes=data["outcome_notes"],
+        )
+
+
+class OutcomeForm(OutcomeFieldsMixin):
+    pass
+
+
+class CloseCaseworkForm(OutcomeFieldsMixin):
+    reason = forms.ChoiceField(
+        label="Why the casework is closing",
+        choices=[
+            choice
+            for choice in Referral.ClosureReason.choices
+            if choice[0] != Referral.ClosureReason.WITHDRAWN
+        ],
+    )
+    notes = forms.CharField(
+        label="Closure notes", widget=forms.Textarea(attrs=_TEXTAREA), required=False
+    )
+    field_order = ["reason", "notes", "abuse", "feels_safe", "quality_of_life", "outcome_notes"]
+
+
+class ContactForm(forms.Form):
+    contact_at = forms.DateTimeField(
+        label="Date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    channel = forms.ChoiceField(label="Channel", choices=Contact.Channel.choices)
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=Contact.Outcome.choices, widget=forms.RadioSelect
+    )
+    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs=_TEXTAREA), required=False)
+
+
+class SpecialistRiskForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Risk level", choices=RiskLevel.choices, widget=forms.RadioSelect
+    )
+    rationale = forms.CharField(label="Rationale", widget=forms.Textarea(attrs=_TEXTAREA))
+
+
+class SafetyPlanForm(forms.Form):
+    measures = forms.CharField(label="Safety measures", widget=forms.Textarea(attrs={"rows": 6}))
+    responsibilities = forms.CharField(
+        label="Who does what",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The victim, the caseworker, the police and other agencies.",
+    )
+    review_on = forms.DateField(label="Review by", widget=_date_input())
+
+
+class SupportNeedForm(forms.Form):
+    kind = forms.ChoiceField(label="Support needed", choices=SupportNeed.Kind.choices)
+    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SupportNeedStatusForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=SupportNeed.Status.choices)
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(label="Milestone", choices=JusticeMilestone.Kind.choices)
+    happened_on = forms.DateField(label="Date", widget=_date_input())
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+# --- Advice requests ----------------------------------------------------------------------------
+
+
+class AdviceCategoryForm(forms.Form):
+    """Step one: the topic, so the matching published guidance is shown before the question."""
+
+    category = forms.ChoiceField(
+        label="What is your question about?",
+        choices=AdviceCategory.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class AdviceRequestForm(forms.Form):
+    category = forms.ChoiceField(label="Topic", choices=AdviceCategory.choices)
+    urgency = forms.ChoiceField(
+        label="Urgency", choices=AdviceRequest.Urgency.choices, widget=forms.RadioSelect
+    )
+    question = forms.CharField(
+        label="Your question",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Give the hub what it needs to answer; leave out names where you can.",
+    )
+    crime_log_reference = forms.CharField(
+        label="Crime log reference (optional)", max_length=64, required=False
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="Answer", widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(
+        label="Was this answer useful?", choices=AdviceRequest.Rating.choices
+    )
+
+
+class AdviceQueueFilterForm(forms.Form):
+    show = forms.ChoiceField(
+        label="Show",
+        choices=[("open", "Waiting for an answer"), ("answered", "Answered"), ("all", "All")],
+        required=False,
+    )
+
+
+class GuidanceForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    category = forms.ChoiceField(label="Topic", choices=AdviceCategory.choices)
+    body = forms.CharField(label="Guidance", widget=forms.Textarea(attrs={"rows": 10}))
+    is_published = forms.BooleanField(
+        label="Published (requesters see it before they submit)", required=False
+    )

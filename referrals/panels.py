@@ -1,0 +1,26 @@
+"""The "Referrals" panel on the case page (registered in ReferralsConfig.ready())."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils import timezone
+
+from cases.models import Case
+from referrals.permissions import HUB_READ_ROLES, can_refer
+from referrals.selectors import referrals_for_case
+from stalking_hub.accounts.models import User
+
+
+def referrals_panel_context(case: Case, user: User) -> Mapping[str, object] | None:
+    """The case's referrals with state, agency and time in state; hub roles only.
+
+    A partner or ISAC reaching a shared case does not learn where else it was referred.
+    """
+    if not (user.is_active and user.has_role(*HUB_READ_ROLES)):
+        return None
+    return {
+        "referrals": referrals_for_case(case, user),
+        "can_refer": can_refer(user),
+        "now": timezone.now(),
+    }

@@ -1,0 +1,1 @@
+"""Pages, split by subdomain: referrals, casework, advice requests."""
