@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import queue
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.feed.parsing import FeedReader, Format, detect_format
 from cases.feed.prescan import check_decodable
-from cases.feed.schema import FeedUnreadable, ParsedRecord, RowError
-from cases.feed.staging import STAGE_SQL, stage_batch, upsert_staged
+from cases.feed.schema import FeedUnreadable, ParsedRecord, RawBatch
+from cases.feed.staging import STAGE_SQL, changed_rows, stage_batch, upsert_staged
 from cases.hooks import run_after_import
 from cases.models import FeedImport, FeedImportError
 from stalking_hub.accounts.models import User
@@ -33,18 +34,13 @@ from stalking_hub.accounts.models import User
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE: Final = 20_000
+# Batches split ahead of the one being written (memory: READ_AHEAD + 1 batches at most).
+READ_AHEAD: Final = 2
 CHECKSUM_CHUNK: Final = 1 << 20
 
 
 class ImportRefused(Exception):
     """The whole file was refused (unreadable); nothing from it was imported."""
-
-
-@dataclass
-class Batch:
-    records: list[ParsedRecord] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    last_row: int = 0
 
 
 def file_checksum(path: Path) -> str:
@@ -102,8 +98,10 @@ def run_import(
                 default_source=feed_import.source,
                 now=now,
             )
-            for batch in _batches(reader, batch_size=batch_size, resume_after=resume_after):
-                _import_batch(feed_import, batch, bytes_read=handle.tell(), now=now)
+            for raw_batch, bytes_read in _read_ahead(reader, handle, batch_size=batch_size):
+                _import_batch(
+                    feed_import, reader, raw_batch, resume_after, bytes_read=bytes_read, now=now
+                )
                 if on_progress:
                     on_progress(feed_import)
             _finish(feed_import, reader, now=now)
@@ -121,34 +119,78 @@ def run_import(
     return feed_import
 
 
-def _batches(reader: FeedReader, *, batch_size: int, resume_after: int) -> Iterator[Batch]:
-    batch = Batch()
-    for item in reader:
-        if isinstance(item, RowError):
-            if item.row is None:
-                continue  # unknown columns: stored once at the end
-            if item.row <= resume_after:
-                continue
-            batch.errors.append(item)
-            batch.last_row = max(batch.last_row, item.row)
-            continue
-        if item.row <= resume_after:
-            continue
-        batch.records.append(item)
-        batch.last_row = item.row
-        if len(batch.records) >= batch_size:
-            yield batch
-            batch = Batch()
-    if batch.records or batch.errors:
-        yield batch
+_DONE: Final = object()
 
 
-def _import_batch(feed_import: FeedImport, batch: Batch, *, bytes_read: int, now: datetime) -> None:
+def _read_ahead(
+    reader: FeedReader, handle: BinaryIO, *, batch_size: int
+) -> Iterator[tuple[RawBatch, int]]:
+    """Split the next batch in a second thread while this one waits on Postgres.
+
+    The reading thread only reads the file (no database), so every write stays on the
+    caller's connection and transaction. At most READ_AHEAD batches wait in memory.
+    """
+    batches: queue.Queue[object] = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for raw_batch in reader.raw_batches(batch_size):
+                item = (raw_batch, handle.tell())
+                while not stop.is_set():
+                    try:
+                        batches.put(item, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            batches.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            batches.put(exc)
+
+    thread = threading.Thread(target=read, name="feed-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = batches.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def _import_batch(
+    feed_import: FeedImport,
+    reader: FeedReader,
+    raw_batch: RawBatch,
+    resume_after: int,
+    *,
+    bytes_read: int,
+    now: datetime,
+) -> None:
+    records = [raw for raw in raw_batch.records if raw.row > resume_after]
+    errors = [e for e in raw_batch.errors if e.row is not None and e.row > resume_after]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(STAGE_SQL)
-        stage_batch(cursor, batch.records)
-        outcome = upsert_staged(cursor, import_id=feed_import.pk, now=now)
-        rejected_rows = len({error.row for error in batch.errors})
+        # Records whose raw digest matches the one stored for their key are unchanged: they
+        # are counted without being converted or written (docs/log-feed.md).
+        to_convert = changed_rows(cursor, records)
+        parsed: list[tuple[ParsedRecord, bytes]] = []
+        for raw in records:
+            if raw.row not in to_convert:
+                continue
+            result = reader.convert(raw)
+            if isinstance(result, ParsedRecord):
+                parsed.append((result, raw.digest))
+            else:
+                errors.extend(result)
+        stage_batch(cursor, parsed)
+        outcome = upsert_staged(cursor, import_id=feed_import.pk, now=now, staged=len(parsed))
         FeedImportError.objects.bulk_create(
             FeedImportError(
                 feed_import_id=feed_import.pk,
@@ -156,7 +198,7 @@ def _import_batch(feed_import: FeedImport, batch: Batch, *, bytes_read: int, now
                 column=error.column or "",
                 message=error.message[:500],
             )
-            for error in batch.errors
+            for error in errors
         )
         if outcome.changed_ids:
             # In the batch's transaction: a batch is imported, linked and evaluated, or not
@@ -164,12 +206,12 @@ def _import_batch(feed_import: FeedImport, batch: Batch, *, bytes_read: int, now
             _after_batch(outcome.changed_ids, now=now)
         _advance(
             feed_import,
-            last_row=batch.last_row,
+            last_row=max(raw_batch.last_row, resume_after),
             bytes_read=bytes_read,
             created=outcome.created,
             updated=outcome.updated,
-            unchanged=outcome.unchanged,
-            rejected=rejected_rows,
+            unchanged=outcome.unchanged + len(records) - len(to_convert),
+            rejected=len({error.row for error in errors}),
         )
 
 

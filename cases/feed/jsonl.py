@@ -65,6 +65,20 @@ def parse_parties(
     return parties
 
 
+def note_party_keys(raw: object, unknown: Unknown) -> None:
+    """Report the unknown keys in a record's `parties` value, in the order parse_parties
+    does, without converting anything (the first stage of a two-stage read). Keep the two
+    in step."""
+    if type(raw) is not list or len(raw) > MAX_PARTIES:
+        return
+    for item in raw:
+        if type(item) is dict:
+            for key in item:
+                name = str(key).strip().lower()
+                if name != "role" and name not in PARTY_FIELDS:
+                    unknown(f"parties.{name}")
+
+
 def _party(
     row: int,
     where: str,
@@ -84,7 +98,7 @@ def _party(
         spec = PARTY_FIELDS.get(key)
         column = f"{where}.{key}"
         if spec is None:
-            unknown(f"parties.{key}")
+            unknown(f"parties.{key}")  # note_party_keys finds the same
             continue
         if value is None:
             value = ""

@@ -2,19 +2,27 @@
 
 The contract is docs/log-feed.md. The parser holds no rows: memory is one line (or one
 quoted CSV record) plus one small int per (source, reference) seen, for the duplicate rule.
+
+Two ways to read a feed (docs/log-feed.md, "How re-imports stay fast"):
+- one pass: iterate a FeedReader for a ParsedRecord or RowErrors per row;
+- two stages: FeedReader.raw_batches() splits each row, reads its key, applies the
+  duplicate rule and digests the raw record, cheaply; FeedReader.convert() then does the
+  rest for the rows the caller needs (new or changed ones).
 """
 
 import csv
+import hashlib
+import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import chain
 from os import PathLike
 from pathlib import Path
 from typing import BinaryIO, Final, Literal, cast
 
 from cases.feed.dates import LONDON, parse_date, parse_datetime
-from cases.feed.decoding import FeedDecoder
-from cases.feed.jsonl import json_object, not_jsonl_message, parse_parties
+from cases.feed.decoding import FeedDecoder, split_lines
+from cases.feed.jsonl import json_object, not_jsonl_message, note_party_keys, parse_parties
 from cases.feed.schema import (
     FIELDS,
     FLAG_LIMIT,
@@ -24,8 +32,11 @@ from cases.feed.schema import (
     CellRejected,
     FeedUnreadable,
     Kind,
+    Layout,
     ParsedRecord,
     Party,
+    RawBatch,
+    RawRecord,
     RowError,
 )
 
@@ -45,6 +56,11 @@ JSONL_SNIFF_LINES: Final = 10
 # oversized narrative is reported against its column, not as broken CSV.
 CSV_FIELD_SIZE: Final = 16 << 20
 DATE_FORMS: Final = "use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][+HH:MM] or DD/MM/YYYY [HH:MM[:SS]]"
+# Part of every layout signature, so of every digest. Bump it whenever a change to this
+# package could convert an unchanged raw record differently (a new normalisation, a lower
+# limit, another date rule): stored digests then stop matching and every row is converted.
+DIGEST_VERSION: Final = 1
+DIGEST_SIZE: Final = 16
 
 _TEXT: Final = Kind.TEXT
 _UPPER: Final = Kind.UPPER
@@ -65,20 +81,11 @@ _EMPTY: Final[dict[Kind, object]] = {
 _FLAT_PARTY_KEYS: Final = {
     role: (f"{role}_id", f"{role}_name", f"{role}_dob") for role in FLAT_PARTY_ROLES
 }
+_REFERENCE_LIMIT: Final = FIELDS["reference"].limit
+_SOURCE_LIMIT: Final = FIELDS["source"].limit
 
 # (cell index, column name, kind, limit) for each known column.
 type Plan = list[tuple[int, str, Kind, int]]
-
-
-@dataclass(frozen=True, slots=True)
-class _Layout:
-    """What a header (CSV) or a key sequence (JSON Lines) means, worked out once."""
-
-    plan: Plan
-    present: frozenset[str]
-    party_roles: frozenset[str]
-    parties_index: int | None = None
-    duplicate: str | None = None
 
 
 def detect_format(path: str | PathLike[str]) -> Format:
@@ -105,7 +112,10 @@ class FeedReader:
     accepted row and one or more RowError for each rejected row; RowErrors with row None
     are file-level notices (an unknown column, reported once).
 
-    Iterating raises FeedUnreadable when the file cannot be read at all; that can happen
+    Or read it in two stages: raw_batches() for the rows' keys and digests, then convert()
+    for the rows that need converting. A reader is read once, one way or the other.
+
+    Reading raises FeedUnreadable when the file cannot be read at all; that can happen
     after some records were yielded (e.g. a byte that breaks the file's encoding on row
     800,000), so an importer must treat it as "the whole file failed".
     """
@@ -134,49 +144,98 @@ class FeedReader:
         self._seen: set[int] = set()
         self._notices: list[RowError] = []
         self._started = False
+        # JSON Lines: known before reading. CSV: set once the header is read.
+        self._signature = _layout_signature(fmt, source) if fmt == "jsonl" else None
+        self._signature_hasher: hashlib.blake2b | None = None
 
     @property
     def encoding(self) -> str | None:
         """The decided encoding ("utf-8", "utf-8-sig", "cp1252"); None while all ASCII."""
         return self._decoder.encoding
 
+    @property
+    def layout_signature(self) -> bytes:
+        """What every digest of this file starts from: the digest version, the format, the
+        default source and, for CSV, the normalised column names in order. Known for CSV
+        once the header has been read (raises RuntimeError before)."""
+        if self._signature is None:
+            raise RuntimeError("the CSV header has not been read yet")
+        return self._signature
+
     def __iter__(self) -> Iterator[ParsedRecord | RowError]:
-        if self._started:
-            raise RuntimeError("a FeedReader can be iterated only once")
-        self._started = True
+        self._start()
         return self._iter_csv() if self.fmt == "csv" else self._iter_jsonl()
+
+    def raw_batches(self, batch_size: int) -> Iterator[RawBatch]:
+        """Stage one: the file's rows, split and keyed but not converted, in file order, in
+        batches of about `batch_size` records and errors together (a batch ends with the
+        row that fills it, so that row's errors may take it a little over).
+
+        A row whose key cannot be read (reference missing, too long or with a NUL; source
+        too long or with a NUL; in JSON Lines also a key that is not text), a duplicate key,
+        a broken CSV row, a row with the wrong number of values, a line that is not a JSON
+        object and a JSON object with a key given twice are rejected here, with every
+        error the one-pass API reports for that row. Every other row is a RawRecord: pass
+        it to convert() for the rest of the checks and its ParsedRecord.
+        Raises FeedUnreadable as iteration does.
+        """
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self._start()
+        return self._raw_csv(batch_size) if self.fmt == "csv" else self._raw_jsonl(batch_size)
+
+    def convert(self, raw: RawRecord) -> ParsedRecord | list[RowError]:
+        """Stage two: exactly what the one-pass API gives for the row of `raw`, one of this
+        reader's records: its ParsedRecord, or the list of RowErrors that reject it.
+
+        May be called at any time after raw_batches() produced `raw`, for any subset of
+        the records, in any order; the duplicate rule was already applied in stage one.
+        """
+        data = raw.data
+        if type(data) is str:
+            cells = _record_cells(data)
+            return self._convert(
+                raw.row, cells, raw.layout, [], None, self._decoder.saw_nul, check_duplicate=False
+            )
+        return self._convert_json(
+            raw.row, cast(dict[str, object], data), raw.layout, check_duplicate=False
+        )
+
+    def _start(self) -> None:
+        if self._started:
+            raise RuntimeError("a FeedReader can be read only once")
+        self._started = True
 
     # --- CSV ---------------------------------------------------------------------------
 
-    def _iter_csv(self) -> Iterator[ParsedRecord | RowError]:
+    def _open_csv(self) -> tuple[Iterator[str], int, Layout]:
+        """The file's lines after the header, the header's width and its layout."""
         if csv.field_size_limit() < CSV_FIELD_SIZE:
             csv.field_size_limit(CSV_FIELD_SIZE)
-        reader = csv.reader(self._decoder.lines(), strict=True)
-        header = _read_header(reader)
-        layout = self._csv_layout(header)
+        lines = self._decoder.lines()
+        # csv.reader reads no further than the record it returns: the data rows are
+        # split from the same iterator by _csv_records.
+        header = _read_header(csv.reader(lines, strict=True))
+        return lines, len(header), self._csv_layout(header)
+
+    def _iter_csv(self) -> Iterator[ParsedRecord | RowError]:
+        lines, width, layout = self._open_csv()
         yield from self._drain_notices()
-        width = len(header)
         convert = self._convert
         decoder = self._decoder
         row = 0
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
+        for _, cells in _csv_records(lines):
+            if not isinstance(cells, list):
                 row += 1
                 self.rows = row
-                yield RowError(row, None, f"the row is not valid CSV ({exc})")
+                yield RowError(row, None, f"the row is not valid CSV ({cells})")
                 continue
             if not any(cells):  # a blank line, or a row of empty cells: not a record
                 continue
             row += 1
             self.rows = row
             if len(cells) != width and (len(cells) < width or any(cells[width:])):
-                yield RowError(
-                    row, None, f"the row has {len(cells)} values but the header has {width}"
-                )
+                yield _width_error(row, len(cells), width)
                 continue
             result = convert(row, cells, layout, [], None, decoder.saw_nul)
             if isinstance(result, list):
@@ -184,7 +243,149 @@ class FeedReader:
             else:
                 yield result
 
-    def _csv_layout(self, header: list[str]) -> _Layout:
+    def _raw_csv(self, batch_size: int) -> Iterator[RawBatch]:
+        lines, width, layout = self._open_csv()
+        reference_at = cast(int, layout.reference)  # a required column
+        source_at = layout.source
+        # The fast path reads the key from a row's first `lead` cells. With the key in the
+        # last column it never applies (no line has -1 commas).
+        lead = max(reference_at, -1 if source_at is None else source_at) + 1
+        commas = width - 1 if lead < width else -1
+        default_source = self.default_source
+        seen = self._seen
+        decoder = self._decoder
+        # Names the loop below uses per row, bound locally.
+        new_hasher, raw_record, quoted_lead, has_nul = (
+            self._hasher().copy,
+            RawRecord,
+            _quoted_lead,
+            _has_nul,
+        )
+        line_limit, reference_limit, source_limit = (
+            CSV_FIELD_SIZE,
+            _REFERENCE_LIMIT,
+            _SOURCE_LIMIT,
+        )
+        records: list[RawRecord] = []
+        errors = self._drain_notices()
+        room = batch_size - len(errors)  # records that still fit in this batch
+        row = 0
+        try:
+            for line in lines:
+                # The fast path, taken by most rows of a real feed: a row on one line, of
+                # `width` values, whose key is in the cells before its first quote, can be
+                # read and is new (an inlined _new_key). It is not cut into all its cells.
+                text = line
+                if len(line) <= line_limit:
+                    quote = line.find('"')
+                    if quote < 0:
+                        head = line.split(",", lead) if line.count(",") == commas else None
+                    else:
+                        cut = quoted_lead(line, quote, commas, lead, lines)
+                        if type(cut) is tuple:
+                            text, head = cut
+                        else:
+                            text, head = cast(str, cut), None
+                    if head is not None:
+                        reference = head[reference_at].strip()
+                        source = head[source_at].strip() if source_at is not None else ""
+                        if (
+                            reference
+                            and len(reference) <= reference_limit
+                            and len(source) <= source_limit
+                            and not (decoder.saw_nul and has_nul(reference, source))
+                        ):
+                            source = source.lower() or default_source
+                            key = hash((source, reference))
+                            if key not in seen:
+                                seen.add(key)
+                                row += 1
+                                hasher = new_hasher()
+                                hasher.update(text.encode())
+                                records.append(
+                                    raw_record(
+                                        row, source, reference, hasher.digest(), text, layout
+                                    )
+                                )
+                                if len(records) < room:
+                                    continue
+                                self.rows = row
+                                yield RawBatch(records, errors, row)
+                                records, errors, room = [], [], batch_size
+                                continue
+                # Any other row is cut in full, as the one-pass API does.
+                if text is line:
+                    text, cells = _csv_record(line, lines)
+                else:  # the fast path read more lines of this record
+                    text, cells = _read_record(split_lines(text), lines)
+                if not isinstance(cells, list):
+                    row += 1
+                    errors.append(RowError(row, None, f"the row is not valid CSV ({cells})"))
+                elif not any(cells):  # a blank line, or a row of empty cells: not a record
+                    continue
+                else:
+                    row += 1
+                    count = len(cells)
+                    if count != width and (count < width or any(cells[width:])):
+                        errors.append(_width_error(row, count, width))
+                    else:
+                        raw = self._raw_cells(row, text, cells, layout)
+                        if isinstance(raw, list):
+                            errors.extend(raw)
+                        else:
+                            records.append(raw)
+                room = batch_size - len(errors)
+                if len(records) >= room:
+                    self.rows = row
+                    yield RawBatch(records, errors, row)
+                    records, errors, room = [], [], batch_size
+        finally:
+            self.rows = row
+        if records or errors:
+            yield RawBatch(records, errors, row)
+
+    def _raw_cells(
+        self, row: int, text: str, cells: list[str], layout: Layout
+    ) -> RawRecord | list[RowError]:
+        """Stage one for a CSV row cut in full: a RawRecord, or every error of a row
+        rejected here."""
+        reference = cells[cast(int, layout.reference)].strip()
+        source = cells[layout.source].strip() if layout.source is not None else ""
+        checked = self._new_key(reference, source, self._decoder.saw_nul)
+        if checked is not None:
+            return RawRecord(row, checked, reference, self._digest(text), text, layout)
+        return _rejected(self._convert(row, cells, layout, [], None, self._decoder.saw_nul))
+
+    def _new_key(self, reference: str, source: str, check_nul: bool) -> str | None:
+        """The normalised source of a row whose stripped reference and source can be read
+        and are not on an earlier row (the key is then noted); None otherwise. The same
+        rules as _convert's, which then reports the reasons."""
+        if (
+            reference
+            and len(reference) <= _REFERENCE_LIMIT
+            and len(source) <= _SOURCE_LIMIT
+            and not (check_nul and _has_nul(reference, source))
+        ):
+            source = source.lower() or self.default_source
+            key = hash((source, reference))
+            if key not in self._seen:
+                self._seen.add(key)
+                return source
+        return None
+
+    def _hasher(self) -> hashlib.blake2b:
+        """A BLAKE2b-128 hasher fed the layout signature: copy it for each record."""
+        if self._signature_hasher is None:
+            self._signature_hasher = hashlib.blake2b(self.layout_signature, digest_size=DIGEST_SIZE)
+        return self._signature_hasher
+
+    def _digest(self, text: str) -> bytes:
+        """BLAKE2b-128 over the layout signature and a raw record's text."""
+        hasher = self._hasher().copy()
+        hasher.update(text.encode())
+        return hasher.digest()
+
+    def _csv_layout(self, header: list[str]) -> Layout:
         names = [cell.replace("\ufeff", "").strip().lower() for cell in header]
         plan: Plan = []
         for index, name in enumerate(names):
@@ -199,12 +400,19 @@ class FeedReader:
         for required in REQUIRED_COLUMNS:
             if required not in present:
                 raise FeedUnreadable(_missing_column_message(required, names))
-        return _Layout(plan, present, _flat_roles(present))
+        self._signature = _layout_signature("csv", self.default_source, names)
+        return Layout(
+            plan,
+            present,
+            _flat_roles(present),
+            reference=_position(plan, "reference"),
+            source=_position(plan, "source"),
+        )
 
     # --- JSON Lines ----------------------------------------------------------------------
 
     def _iter_jsonl(self) -> Iterator[ParsedRecord | RowError]:
-        layouts: dict[tuple[str, ...], _Layout] = {}
+        layouts: dict[tuple[str, ...], Layout] = {}
         held: list[RowError] = []  # errors kept back until a line proves this is JSON Lines
         first_line = ""
         proven = False
@@ -217,7 +425,11 @@ class FeedReader:
             self.rows = row
             obj = json_object(row, text)
             if isinstance(obj, dict):
-                result = self._convert_json(row, obj, layouts)
+                layout = self._layout_of(obj, layouts)
+                if layout.duplicate is not None:
+                    result: ParsedRecord | list[RowError] = [_key_twice(row, layout.duplicate)]
+                else:
+                    result = self._convert_json(row, obj, layout)
                 if not proven:
                     proven = True
                     yield from held
@@ -239,18 +451,91 @@ class FeedReader:
         if held:
             raise FeedUnreadable(not_jsonl_message(first_line, len(held)))
 
-    def _convert_json(
-        self, row: int, obj: dict[str, object], layouts: dict[tuple[str, ...], _Layout]
-    ) -> ParsedRecord | list[RowError]:
+    def _raw_jsonl(self, batch_size: int) -> Iterator[RawBatch]:
+        layouts: dict[tuple[str, ...], Layout] = {}
+        held: list[RowError] = []  # errors kept back until a line proves this is JSON Lines
+        first_line = ""
+        proven = False
+        records: list[RawRecord] = []
+        errors: list[RowError] = []
+        row = 0
+        try:
+            for line in self._decoder.lines():
+                text = line.strip()
+                if not text:
+                    continue
+                row += 1
+                obj = json_object(row, text)
+                if not isinstance(obj, dict):
+                    if proven:
+                        errors.append(obj)
+                    else:
+                        first_line = first_line or text
+                        held.append(obj)
+                        if len(held) >= JSONL_SNIFF_LINES:
+                            break
+                        continue
+                else:
+                    layout = self._layout_of(obj, layouts)
+                    if not proven:
+                        proven = True
+                        errors.extend(held)
+                        held.clear()
+                    raw = self._raw_json(row, obj, layout, text)
+                    if self._notices:  # first found on this row: before its errors
+                        errors.extend(self._drain_notices())
+                    if isinstance(raw, list):
+                        errors.extend(raw)
+                    else:
+                        records.append(raw)
+                if len(records) + len(errors) >= batch_size:
+                    self.rows = row
+                    yield RawBatch(records, errors, row)
+                    records, errors = [], []
+        finally:
+            self.rows = row
+        if held:
+            raise FeedUnreadable(not_jsonl_message(first_line, len(held)))
+        if records or errors:
+            yield RawBatch(records, errors, row)
+
+    def _raw_json(
+        self, row: int, obj: dict[str, object], layout: Layout, text: str
+    ) -> RawRecord | list[RowError]:
+        """Stage one for an object: a RawRecord, or every error of a row rejected here."""
+        if layout.duplicate is not None:
+            return [_key_twice(row, layout.duplicate)]
+        keys = layout.keys
+        reference: str | None = ""
+        source: str | None = ""
+        if layout.reference is not None:
+            reference = _json_text(obj[keys[layout.reference]])
+        if layout.source is not None:
+            source = _json_text(obj[keys[layout.source]])
+        if reference is not None and source is not None:
+            checked = self._new_key(reference, source, True)
+            if checked is not None:
+                if layout.parties_index is not None:
+                    # Unknown keys inside `parties` are notices that the one-pass API finds
+                    # while converting; find them now, whether the row is converted or not.
+                    note_party_keys(obj[keys[layout.parties_index]], self._unknown)
+                return RawRecord(row, checked, reference, self._digest(text), obj, layout)
+        return _rejected(self._convert_json(row, obj, layout))
+
+    def _layout_of(self, obj: dict[str, object], layouts: dict[tuple[str, ...], Layout]) -> Layout:
         keys = tuple(obj)
         layout = layouts.get(keys)
         if layout is None:
             if len(layouts) > 1000:  # a feed with ever-changing key orders: stay bounded
                 layouts.clear()
             layout = layouts[keys] = self._json_layout(keys)
-        if layout.duplicate is not None:
-            name = layout.duplicate
-            return [RowError(row, name, f"{name} is given twice (keys are case-insensitive)")]
+        return layout
+
+    def _convert_json(
+        self, row: int, obj: dict[str, object], layout: Layout, *, check_duplicate: bool = True
+    ) -> ParsedRecord | list[RowError]:
+        """One object (whose layout has no key given twice) to a record, or to the list of
+        reasons it is rejected."""
         values = list(obj.values())
         errors: list[RowError] = []
         for index, name, kind, _ in layout.plan:
@@ -273,9 +558,17 @@ class FeedReader:
             )
         # Every cell the plan reads is a str now. Always look for NUL: JSON can carry one as
         # "\u0000" in otherwise clean text.
-        return self._convert(row, cast(list[str], values), layout, errors, parties, True)
+        return self._convert(
+            row,
+            cast(list[str], values),
+            layout,
+            errors,
+            parties,
+            True,
+            check_duplicate=check_duplicate,
+        )
 
-    def _json_layout(self, keys: tuple[str, ...]) -> _Layout:
+    def _json_layout(self, keys: tuple[str, ...]) -> Layout:
         plan: Plan = []
         seen: set[str] = set()
         parties_index = None
@@ -297,7 +590,16 @@ class FeedReader:
         if parties_index is not None:
             present |= {"parties"}
             roles = PARTY_ROLES
-        return _Layout(plan, present, roles, parties_index, duplicate)
+        return Layout(
+            plan,
+            present,
+            roles,
+            parties_index,
+            duplicate,
+            reference=_position(plan, "reference"),
+            source=_position(plan, "source"),
+            keys=keys,
+        )
 
     # --- shared --------------------------------------------------------------------------
 
@@ -305,12 +607,17 @@ class FeedReader:
         self,
         row: int,
         cells: Sequence[str],
-        layout: _Layout,
+        layout: Layout,
         errors: list[RowError],
         extra_parties: list[Party] | None,
         check_nul: bool,
+        *,
+        check_duplicate: bool = True,
     ) -> ParsedRecord | list[RowError]:
-        """One row's cells to a record, or to the list of reasons it is rejected."""
+        """One row's cells to a record, or to the list of reasons it is rejected.
+
+        `check_duplicate` False: stage one already applied the duplicate rule to the row.
+        """
         values: dict[str, object] = {}
         # The loop runs for every cell of a million-row file: the plain-text kinds are
         # handled inline, with names bound locally; dates and flags go to _value.
@@ -343,7 +650,7 @@ class FeedReader:
         if not reference:
             if "reference" not in bad:
                 errors.append(RowError(row, "reference", "reference is missing"))
-        elif "source" not in bad:
+        elif check_duplicate and "source" not in bad:
             key = hash((source, reference))
             if key in self._seen:
                 errors.append(
@@ -486,3 +793,190 @@ def _missing_column_message(required: str, names: list[str]) -> str:
     if near:
         return f"{message} (found {near[0]!r}: write column names with underscores)"
     return f"{message}; the columns found are: {', '.join(repr(name) for name in names)}"
+
+
+def _csv_records(lines: Iterator[str]) -> Iterator[tuple[str, list[str] | csv.Error]]:
+    """The records of `lines` as `csv.reader(lines, strict=True)` reads them, each with its
+    text; see _csv_record."""
+    for line in lines:
+        yield _csv_record(line, lines)
+
+
+def _csv_record(line: str, lines: Iterator[str]) -> tuple[str, list[str] | csv.Error]:
+    """The record starting at `line`, as `csv.reader(lines, strict=True)` would read it
+    there, with its text (all its lines); the csv.Error in its place if that reader would
+    raise one (reading goes on with the next line, as csv.reader's does).
+
+    csv.reader's state machine costs about 5 ns a character. A record on one line with no
+    quote, or whose quotes only open and close values, is cut with str.split instead, in
+    a third of the time; any other line goes to csv.reader, with the lines after it that
+    its record takes (a value holding a line break).
+    """
+    if len(line) <= CSV_FIELD_SIZE:  # no value on a shorter line trips csv's size limit
+        if '"' not in line:
+            cells = line.split(",")
+            last = cells[-1] = cells[-1].rstrip("\r\n")
+            if not last and len(cells) == 1:
+                return line, []  # a blank line
+            return line, cells
+        quoted = _split_quoted(line)
+        if quoted is not None:
+            return line, quoted
+    return _read_record([line], lines)
+
+
+def _read_record(taken: list[str], lines: Iterator[str]) -> tuple[str, list[str] | csv.Error]:
+    """csv.reader's record from the lines already `taken` (all of them part of it), then as
+    many of `lines` as it needs (appended to `taken`); see _csv_record."""
+    try:
+        record = next(csv.reader(chain(taken, _noting(lines, taken)), strict=True), None)
+    except csv.Error as exc:
+        return taken[0], exc
+    if record is None:  # pragma: no cover - csv.reader returns a record for any line
+        raise AssertionError("csv.reader returned no record for a line")
+    return "".join(taken), record
+
+
+def _noting(lines: Iterator[str], taken: list[str]) -> Iterator[str]:
+    """`lines`, each appended to `taken` as it is read."""
+    for line in lines:
+        taken.append(line)
+        yield line
+
+
+def _split_quoted(line: str) -> list[str] | None:
+    """The cells of a one-line record whose quotes all open and close values, as csv.reader
+    gives them; None for csv.reader to decide (a value that goes on to the next line, a
+    quote inside an unquoted value, or broken quoting)."""
+    parts = line.split('"')
+    last = len(parts) - 1  # parts alternate: outside quotes (even index), inside (odd)
+    if last % 2:
+        return None
+    parts[last] = parts[last].rstrip("\r\n")
+    head = parts[0]
+    if not head:
+        cells = []
+    elif head[-1] == ",":
+        cells = head[:-1].split(",")
+    else:
+        return None  # a quote inside an unquoted value
+    index = 1
+    while True:
+        value = parts[index]
+        index += 1
+        while not parts[index] and index < last:  # `""` inside a quoted value
+            value += '"' + parts[index + 1]
+            index += 2
+        cells.append(value)
+        between = parts[index]  # after a closing quote: "", or "," and more values
+        if index == last:
+            if not between:
+                return cells
+            if between[0] != ",":
+                return None
+            cells.extend(between[1:].split(","))
+            return cells
+        if between != ",":
+            if len(between) < 2 or between[0] != "," or between[-1] != ",":
+                return None
+            cells.extend(between[1:-1].split(","))
+        index += 1
+
+
+def _quoted_lead(
+    line: str, quote: int, commas: int, lead: int, lines: Iterator[str]
+) -> tuple[str, list[str]] | str:
+    """For stage one's fast path: a record with quoted values, starting at `line` whose
+    first quote is at `quote`. Returns the record's text and its first `lead` cells (then
+    the rest of the text), as _csv_record would cut them, when those cells come before that
+    quote, every quote opens a value (after a comma) or closes one (before a comma or the
+    line's end) or is a `""` inside one, and the record has `commas` + 1 values.
+
+    Otherwise returns the text read so far, for _read_record to cut in full: `line`, and
+    the lines read after it while a value was still open at a line's end (csv.reader reads
+    those too, so they belong to this record).
+    """
+    found = line.count(",", 0, quote)
+    if found < lead or line[quote - 1] != ",":  # a quote must open a value
+        return line
+    text = line
+    while True:
+        close = text.find('"', quote + 1)
+        while close >= 0 and text.startswith('"', close + 1):  # `""` inside the value
+            close = text.find('"', close + 2)
+        while close < 0:  # the value goes on to the next line
+            more = next(lines, None) if len(text) <= CSV_FIELD_SIZE else None
+            if more is None:
+                return text  # csv.reader raises on it: a value left open, or too long
+            start = len(text)
+            text += more
+            close = text.find('"', start)
+            while close >= 0 and text.startswith('"', close + 1):
+                close = text.find('"', close + 2)
+        after = close + 1
+        quote = text.find('"', after)
+        if quote < 0:
+            # After the last value: the line's end (or nothing), or "," and more values.
+            if text[after : after + 1] not in ("", ",", "\r", "\n"):
+                return text
+            found += text.count(",", after)
+            break
+        # Between two quoted values: "," and perhaps more values, then ",".
+        if text[after] != "," or text[quote - 1] != ",":
+            return text
+        found += text.count(",", after, quote)
+    if found != commas or len(text) > CSV_FIELD_SIZE:
+        return text
+    return text, text.split(",", lead)
+
+
+def _record_cells(text: str) -> list[str]:
+    """The cells of a record's text, split again exactly as stage one split it."""
+    for _, cells in _csv_records(iter(split_lines(text))):
+        if isinstance(cells, list):
+            return cells
+        break
+    raise AssertionError("a record's text no longer splits as it did")
+
+
+def _layout_signature(fmt: Format, default_source: str, columns: list[str] | None = None) -> bytes:
+    """The bytes every digest of a file starts with. JSON with ASCII escapes holds no raw
+    line break, so the final one ends it: no signature is a prefix of another."""
+    described: list[object] = ["stalking-hub-feed", DIGEST_VERSION, fmt, default_source]
+    if columns is not None:
+        described.append(columns)
+    return json.dumps(described, separators=(",", ":")).encode() + b"\n"
+
+
+def _position(plan: Plan, column: str) -> int | None:
+    return next((index for index, name, _, _ in plan if name == column), None)
+
+
+def _has_nul(reference: str, source: str) -> bool:
+    return "\x00" in reference or "\x00" in source
+
+
+def _json_text(value: object) -> str | None:
+    """A JSON value as _convert_json turns it into text, stripped; None if it rejects it."""
+    if type(value) is str:
+        return value.strip()
+    if value is None:
+        return ""
+    if type(value) is int or type(value) is float:
+        return str(value).strip()
+    return None
+
+
+def _rejected(result: ParsedRecord | list[RowError]) -> list[RowError]:
+    """The errors of a row that stage one rejected; converting it must agree."""
+    if isinstance(result, ParsedRecord):
+        raise AssertionError(f"row {result.row}: stage one rejected a row that converts")
+    return result
+
+
+def _width_error(row: int, count: int, width: int) -> RowError:
+    return RowError(row, None, f"the row has {count} values but the header has {width}")
+
+
+def _key_twice(row: int, name: str) -> RowError:
+    return RowError(row, name, f"{name} is given twice (keys are case-insensitive)")

@@ -122,3 +122,57 @@ class RowError:
     row: int | None
     column: str | None
     message: str
+
+
+# --- the two-stage API (docs/log-feed.md, "How re-imports stay fast") ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What a CSV header or a JSON Lines key sequence means, worked out once per layout.
+
+    Internal to the parser (cases.feed.parsing); a RawRecord carries it so that the record
+    can be converted later. `plan` is (position, column, kind, limit) for each known column;
+    `reference` / `source` are the positions of those columns, None when absent. Positions
+    index the CSV cells, or `keys` (the JSON object's own keys, in order).
+    """
+
+    plan: list[tuple[int, str, Kind, int]]
+    present: frozenset[str]
+    party_roles: frozenset[str]
+    parties_index: int | None = None
+    duplicate: str | None = None
+    reference: int | None = None
+    source: int | None = None
+    keys: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """A row as split by the first stage: its key and a digest, not yet converted.
+
+    `source` and `reference` are normalised as in ParsedRecord. `digest` is 16 bytes of
+    BLAKE2b over the reader's layout signature and the raw record: equal digests mean the
+    same raw record under the same layout, so the same ParsedRecord. Pass the record to
+    FeedReader.convert() (of the reader that made it) to convert it. Treat it as read-only.
+    """
+
+    row: int
+    source: str
+    reference: str
+    digest: bytes
+    data: str | dict[str, object]  # the CSV record's text, or the decoded JSON object
+    layout: Layout
+
+
+@dataclass(slots=True)
+class RawBatch:
+    """One batch of the first stage, covering the rows after the previous batch's
+    `last_row` up to its own `last_row`: each such row is in `records` (its key could be
+    read and is not a duplicate) or in `errors` (rejected already, with every reason the
+    one-pass API gives for it). `errors` also holds the file-level notices (row None)
+    first found in those rows. Both lists are in row order."""
+
+    records: list[RawRecord]
+    errors: list[RowError]
+    last_row: int

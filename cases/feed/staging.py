@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from cases.feed.schema import ParsedRecord
+from cases.feed.schema import ParsedRecord, RawRecord
 from cases.names import normalise_name
 
 # Optional log columns, in bitmask order. recorded_at is required, so always present.
@@ -55,9 +55,16 @@ CREATE TEMP TABLE IF NOT EXISTS feed_stage (
     status varchar NOT NULL,
     present integer NOT NULL,
     party_roles text[] NOT NULL,
+    feed_digest bytea NOT NULL,
     log_id bigint,
     is_new boolean NOT NULL DEFAULT false,
     is_changed boolean NOT NULL DEFAULT false
+);
+CREATE TEMP TABLE IF NOT EXISTS feed_keys (
+    row integer NOT NULL,
+    source varchar NOT NULL,
+    reference varchar NOT NULL,
+    feed_digest bytea NOT NULL
 );
 CREATE TEMP TABLE IF NOT EXISTS feed_stage_party (
     row integer NOT NULL,
@@ -69,12 +76,15 @@ CREATE TEMP TABLE IF NOT EXISTS feed_stage_party (
     date_of_birth date,
     area varchar NOT NULL
 );
-TRUNCATE feed_stage, feed_stage_party;
+TRUNCATE feed_keys, feed_stage, feed_stage_party;
+-- Each batch is recorded with its progress in one transaction, so a crash loses at most whole
+-- batches, which the resumed import redoes: the durability of each commit is not needed.
+SET LOCAL synchronous_commit = off;
 """
 
 STAGE_COLUMNS: Final = (
     "row, source, reference, recorded_at, occurred_from, occurred_to, offence_code, offence, "
-    "flags, area, officer, relationship, narrative, status, present, party_roles"
+    "flags, area, officer, relationship, narrative, status, present, party_roles, feed_digest"
 )
 PARTY_COLUMNS: Final = "row, role, position, source_id, name, name_normalised, date_of_birth, area"
 
@@ -100,10 +110,11 @@ WITH ins AS (
       source, reference, recorded_at, occurred_from, occurred_to, offence_code, offence,
       flags, area, officer, relationship, narrative, status,
       created_by_import_id, changed_by_import_id, created_at, updated_at,
-      signal_kinds, is_high_risk, review_state)
+      signal_kinds, is_high_risk, review_state, feed_digest)
   SELECT source, reference, recorded_at, occurred_from, occurred_to, offence_code, offence,
          flags, area, officer, relationship, narrative, status,
-         %(import_id)s, %(import_id)s, %(now)s, %(now)s, '{{}}', false, 'not_flagged'
+         %(import_id)s, %(import_id)s, %(now)s, %(now)s, '{{}}', false, 'not_flagged',
+         feed_digest
     FROM feed_stage WHERE log_id IS NULL
   ON CONFLICT (source, reference) DO NOTHING
   RETURNING id, source, reference)
@@ -116,7 +127,8 @@ WITH upd AS (
       recorded_at = s.recorded_at,
       {", ".join(f"{name} = {_coalesce_field(name)}" for name in OPTIONAL)},
       updated_at = %(now)s,
-      changed_by_import_id = %(import_id)s
+      changed_by_import_id = %(import_id)s,
+      feed_digest = s.feed_digest
     FROM feed_stage s
    WHERE t.id = s.log_id AND NOT s.is_new
      AND ({_LOG_COLUMNS}) IS DISTINCT FROM ({_LOG_VALUES})
@@ -174,6 +186,13 @@ WITH party_only AS (
    WHERE t.id = x.log_id
   RETURNING t.id)
 UPDATE feed_stage s SET is_changed = true FROM party_only WHERE s.log_id = party_only.id;
+
+-- Rows written differently but meaning the same: keep their digest, so the next import of
+-- the same raw record skips them without converting (a derived column: no history).
+UPDATE cases_crimelog t SET feed_digest = s.feed_digest
+  FROM feed_stage s
+ WHERE t.id = s.log_id AND NOT s.is_new
+   AND t.feed_digest IS DISTINCT FROM s.feed_digest;
 """  # noqa: S608
 
 # psycopg sends parameterised SQL one statement at a time.
@@ -198,7 +217,7 @@ class UpsertOutcome:
     changed_ids: list[int]
 
 
-def _log_row(record: ParsedRecord) -> tuple[Any, ...]:
+def _log_row(record: ParsedRecord, digest: bytes) -> tuple[Any, ...]:
     fields = record.fields
     present = 0
     values: list[object] = []
@@ -219,16 +238,39 @@ def _log_row(record: ParsedRecord) -> tuple[Any, ...]:
         *values,
         present,
         sorted(record.party_roles),
+        digest,
     )
 
 
-def stage_batch(cursor: Any, records: Sequence[ParsedRecord]) -> None:
-    """COPY a batch of parsed records and their parties into the staging tables."""
+def changed_rows(cursor: Any, records: Sequence[RawRecord]) -> set[int]:
+    """Row numbers of the records that are new, or whose raw digest differs from the one
+    stored for their key: only those need converting and writing."""
+    if not records:
+        return set()
+    with cursor.copy("COPY feed_keys (row, source, reference, feed_digest) FROM STDIN") as copy:
+        for raw in records:
+            copy.write_row((raw.row, raw.source, raw.reference, raw.digest))
+    cursor.execute("ANALYZE feed_keys")
+    cursor.execute(CHANGED_ROWS_SQL)
+    return {row for (row,) in cursor.fetchall()}
+
+
+CHANGED_ROWS_SQL: Final = """
+SELECT k.row FROM feed_keys k
+  LEFT JOIN cases_crimelog t ON t.source = k.source AND t.reference = k.reference
+ WHERE t.feed_digest IS DISTINCT FROM k.feed_digest
+"""
+
+
+def stage_batch(cursor: Any, records: Sequence[tuple[ParsedRecord, bytes]]) -> None:
+    """COPY a batch of parsed records (with their digests) and parties into staging tables."""
+    if not records:
+        return
     with cursor.copy(f"COPY feed_stage ({STAGE_COLUMNS}) FROM STDIN") as copy:
-        for record in records:
-            copy.write_row(_log_row(record))
+        for record, digest in records:
+            copy.write_row(_log_row(record, digest))
     with cursor.copy(f"COPY feed_stage_party ({PARTY_COLUMNS}) FROM STDIN") as copy:
-        for record in records:
+        for record, _ in records:
             if not record.parties:
                 continue
             positions: dict[str, int] = {}
@@ -249,13 +291,13 @@ def stage_batch(cursor: Any, records: Sequence[ParsedRecord]) -> None:
                 )
 
 
-def upsert_staged(cursor: Any, *, import_id: int, now: datetime) -> UpsertOutcome:
+def upsert_staged(cursor: Any, *, import_id: int, now: datetime, staged: int) -> UpsertOutcome:
+    """Apply the staged rows (see the module docstring); returns the counts and changed ids."""
+    if not staged:
+        return UpsertOutcome(created=0, updated=0, unchanged=0, changed_ids=[])
     # Temporary tables are never auto-analysed; without statistics the planner guesses
     # nested loops over 20,000 rows.
     cursor.execute("ANALYZE feed_stage, feed_stage_party")
-    # The batch is recorded with its progress in one transaction, so a crash loses at most
-    # whole batches that the resumed import redoes: durability of each commit is not needed.
-    cursor.execute("SET LOCAL synchronous_commit = off")
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext('stalking_hub.feed_import'))")
     params = {"import_id": import_id, "now": now}
     for statement in UPSERT_STATEMENTS:

@@ -260,3 +260,39 @@ def test_human_output_lists_the_problems(tmp_path):
     call_command("import_logs", str(path), stdout=out)
     assert "1 created, 0 updated, 0 unchanged, 1 rejected" in out.getvalue()
     assert "row 2" in out.getvalue()
+
+
+def test_unchanged_records_are_skipped_by_digest_without_conversion(tmp_path, monkeypatch):
+    from cases.feed.parsing import FeedReader
+
+    path = write(tmp_path, HEADER + row("F1") + row("F2") + row("F3"))
+    import_json(path)
+    converted = []
+    original = FeedReader.convert
+
+    def counting(self, raw):
+        converted.append(raw.row)
+        return original(self, raw)
+
+    monkeypatch.setattr(FeedReader, "convert", counting)
+    result = import_json(
+        write(tmp_path, HEADER + row("F1") + row("F2", status="closed") + row("F3"), "v2.csv")
+    )
+    assert (result["updated"], result["unchanged"]) == (1, 2)
+    assert converted == [2]
+
+
+def test_same_values_written_differently_are_unchanged_and_then_skipped(tmp_path, monkeypatch):
+    from cases.feed.parsing import FeedReader
+
+    import_json(write(tmp_path, HEADER + row("G1")))
+    # The same record with a UK date instead of ISO: a new digest, the same values.
+    text = HEADER + row("G1", recorded_at="01/03/2026 10:00")
+    result = import_json(write(tmp_path, text, "uk-dates.csv"))
+    assert (result["updated"], result["unchanged"]) == (0, 1)
+    assert CrimeLog.pgh_event_model.objects.count() == 0
+    converted = []
+    monkeypatch.setattr(FeedReader, "convert", lambda self, raw: converted.append(raw) or None)
+    result = import_json(write(tmp_path, text, "uk-dates-again.csv"))
+    assert result["unchanged"] == 1
+    assert converted == []
