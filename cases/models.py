@@ -44,7 +44,10 @@ class Relationship(models.TextChoices):
 # --- People -----------------------------------------------------------------------------------
 
 
-@pghistory.track()
+# Changes (merges, aliases, corrections) keep their history with the acting user and reason.
+# Inserts are not tracked: the import creates persons in bulk, and an insert trigger per row
+# makes that ~10x slower (docs/signals.md); created_at records when a person first appeared.
+@pghistory.track(pghistory.UpdateEvent())
 class Person(models.Model):
     """A natural person known to the hub. Their role is per log or case, never on the person."""
 
@@ -281,7 +284,11 @@ class CrimeLog(models.Model):
 class LogParty(models.Model):
     """A person as a log names them, with their role on that log."""
 
-    log = models.ForeignKey(CrimeLog, on_delete=models.CASCADE, related_name="parties")
+    # No single-column indexes on the foreign keys: the unique (log, role, position) and the
+    # (person, role) indexes serve those lookups, and each extra index slows the bulk writes.
+    log = models.ForeignKey(
+        CrimeLog, on_delete=models.CASCADE, related_name="parties", db_index=False
+    )
     role = models.CharField(max_length=16, choices=PartyRole.choices)
     position = models.PositiveSmallIntegerField(default=0)
     source_id = models.CharField(max_length=64, blank=True)
@@ -291,7 +298,12 @@ class LogParty(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     area = models.CharField(max_length=64, blank=True)
     person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="log_parties"
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="log_parties",
+        db_index=False,
     )
 
     class Meta:

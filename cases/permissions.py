@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from cases.models import Case, CrimeLog
 from stalking_hub.accounts.models import Role, User
 from stalking_hub.audit.access import fetch_for_user
 from stalking_hub.audit.models import AccessRecord
+from stalking_hub.audit.services import record_access
 
 # Hub roles see every case; other agencies only what is shared with them, while it is shared.
 HUB_CASE_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR)
@@ -96,4 +100,47 @@ def get_log_disclosure_for_user(user: User, log_id: object) -> CrimeLog:
         user=user,
         object_type="crime_log",
         action=AccessRecord.Action.DISCLOSE,
+    )
+
+
+def get_logs_for_user(user: User, log_ids: Collection[int]) -> list[CrimeLog]:
+    """Several logs for a bulk action: all of them, or Http404 if any is out of scope.
+
+    Same rule as `get_log_for_user`, one query for the lot; each allowed log and each denied
+    id gets its own access record, written before the 404 so a probe is on record too.
+    """
+    wanted = set(log_ids)
+    if not wanted:
+        raise Http404
+    logs = list(logs_visible_to(user).filter(pk__in=wanted).defer("narrative"))
+    found = {log.pk for log in logs}
+    for log_id in sorted(wanted - found):
+        record_access(
+            user=user,
+            action=AccessRecord.Action.CONSULT,
+            object_type="crime_log",
+            object_id=log_id,
+            outcome=AccessRecord.Outcome.DENIED,
+        )
+    if found != wanted:
+        raise Http404
+    for log in logs:
+        record_access(
+            user=user, action=AccessRecord.Action.CONSULT, object_type="crime_log", object_id=log.pk
+        )
+    return sorted(logs, key=lambda log: log.pk)
+
+
+def get_log_feedback_for_user(user: User, log_id: object) -> CrimeLog:
+    """One of the officer's own reviewed logs, for its feedback only; else Http404.
+
+    Officers get the hub's outcome and advice, never a log they are not in charge of.
+    """
+    return fetch_for_user(
+        own_logs_for_officer(user)
+        .filter(review__isnull=False)
+        .only("pk", "reference", "recorded_at", "offence_code", "offence", "area", "officer"),
+        log_id,
+        user=user,
+        object_type="crime_log_feedback",
     )

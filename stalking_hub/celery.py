@@ -35,6 +35,11 @@ app.conf.beat_schedule = {
         "task": "referrals.remind_safety_plan_reviews",
         "schedule": crontab(hour=7, minute=0),
     },
+    # E-mails assessors and case owners whose risk reviews are due or overdue (06:30 UTC daily).
+    "send-risk-review-reminders": {
+        "task": "risk.send_review_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # Removes expired sessions from the database every night.
     "clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
 
+from referrals.permissions import can_use_advice_queue, can_view_caseload
 from stalking_hub.accounts.models import Role, User
 
 
@@ -16,6 +18,11 @@ class NavItem:
     url_name: str
     roles: frozenset[str]
     description: str
+    # Qualifications widen a role (DESIGN.md §1): the item also shows where this holds.
+    also: Callable[[User], bool] | None = None
+
+    def shown_to(self, user: User) -> bool:
+        return user.has_role(*self.roles) or (self.also is not None and self.also(user))
 
     @property
     def url(self) -> str:
@@ -36,13 +43,69 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         frozenset({Role.ADMIN}),
         "Users, agencies, roles and reference data.",
     ),
+    NavItem(
+        "Review queue",
+        "cases:queue",
+        frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD}),
+        "Crime logs the sweep flagged as possible stalking, highest risk first.",
+    ),
+    NavItem(
+        "Feed imports",
+        "feed:list",
+        frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD}),
+        "Upload a crime-log feed, watch it import, and check when the feed last arrived.",
+    ),
+    NavItem(
+        "Cases",
+        "cases:list",
+        frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR}),
+        "The hub's cases: people, logs, owner, risk and flags.",
+    ),
+    NavItem(
+        "My logs' feedback",
+        "cases:my_logs",
+        frozenset({Role.OFFICER, Role.CHAMPION}),
+        "What the stalking hub decided and advised on the crime logs you are in charge of.",
+    ),
+    NavItem(
+        "Referrals",
+        "referrals:list",
+        frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR, Role.ISAC, Role.PARTNER}),
+        "Referrals to ISACs and partner agencies: decisions, allocation and casework.",
+    ),
+    NavItem(
+        "Advice requests",
+        "referrals:advice_mine",
+        frozenset({Role.OFFICER, Role.CHAMPION}),
+        "Ask the stalking hub a question and read its answers.",
+    ),
+    NavItem(
+        "Advice queue",
+        "referrals:advice_queue",
+        frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR}),
+        "Questions from officers and champions, soonest due first.",
+        also=can_use_advice_queue,  # enhanced champions answer too
+    ),
+    NavItem(
+        "Team caseload",
+        "referrals:caseload",
+        frozenset(),
+        "Your ISAC service's caseload by caseworker.",
+        also=can_view_caseload,  # ISAC service managers
+    ),
+    NavItem(
+        "Guidance",
+        "referrals:guidance_list",
+        frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD}),
+        "Answers to frequent questions, shown to officers before they ask.",
+    ),
 )
 
 
 def items_for(user: User) -> list[NavItem]:
     if not user.is_authenticated:
         return []
-    return [item for item in NAV_ITEMS if user.has_role(*item.roles)]
+    return [item for item in NAV_ITEMS if item.shown_to(user)]
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

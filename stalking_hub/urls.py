@@ -9,4 +9,8 @@ urlpatterns = [
     path("accounts/", include("stalking_hub.accounts.urls")),
     path("audit/", include("stalking_hub.audit.urls")),
     path("admin/", admin.site.urls),
+    path("logs/imports/", include("cases.feed.urls")),
+    path("", include("cases.urls")),
+    path("cases/<int:case_id>/risk/", include("cases.risk.urls")),
+    path("", include("referrals.urls")),
 ]

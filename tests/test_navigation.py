@@ -34,3 +34,23 @@ def test_home_names_the_users_roles(client, coordinator):
     client.force_login(coordinator)
     response = client.get(reverse("home"))
     assert b"Hub coordinator" in response.content
+
+
+def test_qualifications_widen_the_menu(client, champion, isac):
+    champion.is_enhanced_champion = True
+    champion.save()
+    client.force_login(champion)
+    assert "Advice queue" in nav_labels(client.get(reverse("home")))
+    isac.is_manager = True
+    isac.save()
+    client.force_login(isac)
+    labels = nav_labels(client.get(reverse("home")))
+    assert "Team caseload" in labels
+    assert "Advice queue" not in labels
+
+
+def test_ordinary_champion_and_isac_do_not_get_the_qualified_items(client, champion, isac):
+    client.force_login(champion)
+    assert "Advice queue" not in nav_labels(client.get(reverse("home")))
+    client.force_login(isac)
+    assert "Team caseload" not in nav_labels(client.get(reverse("home")))

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "stalking_hub.outbox",
     "stalking_hub.demo",
     "cases",
+    "cases.risk",
+    "referrals",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "stalking_hub.navigation.navigation",
             ],
+            "builtins": ["stalking_hub.lib.templatetags"],
         },
     },
 ]
@@ -279,16 +282,29 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
 
 # --- Our own ----------------------------------------------------------------------------------
+# The address people reach the hub at, for links in e-mails (e.g. https://hub.force.example).
+HUB_SITE_URL: str = env.str(
+    "HUB_SITE_URL",
+    default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].strip()}",
+)
 HUB_ENVIRONMENT_NAME: str = env.str("HUB_ENVIRONMENT_NAME", default="development" if DEBUG else "")
 # Policing areas of this force; a log or party in any other area is cross-border.
 HUB_HOME_AREAS: list[str] = [
-    area.strip().upper() for area in env.list("HUB_HOME_AREAS", default=["NS-NORTH", "NS-SOUTH", "NS-CITY"])
+    area.strip().upper()
+    for area in env.list(
+        "HUB_HOME_AREAS", default=["NS-NORTH", "NS-SOUTH", "NS-EAST", "NS-WEST", "NS-CITY"]
+    )
 ]
 # The folder the log sweep reads feed files from (every 15 minutes).
 HUB_LOG_FEED_DIR = Path(env.str("HUB_LOG_FEED_DIR", default=str(BASE_DIR / "feeds" / "incoming")))
+# The source name given to logs from the folder sweep (the feed's own `source` column wins).
+HUB_LOG_FEED_SOURCE: str = env.str("HUB_LOG_FEED_SOURCE", default="rms")
 # No feed file for this long alerts the coordinator: a silent feed is a failure.
 HUB_FEED_STALE_HOURS: int = env.int("HUB_FEED_STALE_HOURS", default=26)
 HUB_HEALTH_WORKER_CACHE_SECONDS: int = env.int("HUB_HEALTH_WORKER_CACHE_SECONDS", default=15)
+# A directory outside the repository with the force's licensed instrument wording, one
+# <instrument_key>.json per instrument (docs/risk-instruments.md). Empty: items show their key.
+HUB_INSTRUMENT_WORDING_DIR: str = env.str("HUB_INSTRUMENT_WORDING_DIR", default="")
 
 # --- Logging: no personal data is ever logged; request ids tie log lines to access records. --
 LOGGING = {

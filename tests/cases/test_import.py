@@ -296,3 +296,8 @@ def test_same_values_written_differently_are_unchanged_and_then_skipped(tmp_path
     result = import_json(write(tmp_path, text, "uk-dates-again.csv"))
     assert result["unchanged"] == 1
     assert converted == []
+
+
+def test_flags_with_quotes_backslashes_and_spaces_survive_the_bulk_path(tmp_path):
+    import_json(write(tmp_path, HEADER + row("K1", flags='HATE CRIME;A"B;C\\D;DA')))
+    assert CrimeLog.objects.get(reference="K1").flags == ["HATE CRIME", 'A"B', "C\\D", "DA"]

@@ -5,6 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from stalking_hub.demo.accounts import DEMO_PASSWORD, DEMO_USERS, demo_email, seed_accounts
+from stalking_hub.demo.cases import seed_cases
+from stalking_hub.demo.people import seed_people
+from stalking_hub.demo.referrals import seed_referrals
+from stalking_hub.demo.risk import seed_risk_assessments
 
 
 class Command(BaseCommand):
@@ -17,6 +21,10 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             seed_accounts()
+        seed_cases()  # reviews and cases on the logs; keep after any demo feed import
+        seed_people()  # near-duplicate persons for the review page's suggestions
+        seed_referrals()  # after the cases (shares them); before any ISAC risk seeding
+        seed_risk_assessments()  # after cases and referrals: histories on the seeded cases
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Demo logins (password for all: {DEMO_PASSWORD}):")
         )

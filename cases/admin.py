@@ -1,0 +1,187 @@
+"""Django admin for the case file.
+
+The signal rules (offence codes, indicator phrases, windows and flags) are edited here: they are
+data, not code (docs/signals.md). The admin role is a system administrator, not a reviewer, so
+the records themselves (imports, crime logs, persons, cases) are listed by id and metadata only
+and cannot be opened: narratives, names and addresses are read through the scoped pages, where
+every read is recorded (DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from cases.models import (
+    Case,
+    CrimeLog,
+    FeedImport,
+    IndicatorPhrase,
+    OffenceCode,
+    Person,
+    SignalSettings,
+)
+from cases.signals.phrases import normalise_phrase
+
+# --- Rules -------------------------------------------------------------------------------------
+
+
+@admin.register(OffenceCode)
+class OffenceCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "description", "category"]
+    list_filter = ["category"]
+    search_fields = ["code", "description"]
+
+
+class IndicatorPhraseForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorPhrase
+        fields = ["phrase", "kind", "behaviour", "is_active"]
+        help_texts = {
+            "phrase": (
+                'Whole words, any case; a * stands for any word ending ("follow* her" finds '
+                '"followed her" and "following her"). Behaviour and violence phrases are '
+                "looked for in narratives, former-partner phrases in the relationship."
+            ),
+            "behaviour": 'What the reviewer reads in the signal\'s reason, e.g. "following".',
+        }
+
+    def clean_phrase(self) -> str:
+        phrase = normalise_phrase(self.cleaned_data["phrase"])
+        if not phrase.replace("*", "").strip():
+            raise forms.ValidationError("Give at least one word.")
+        return phrase
+
+
+@admin.register(IndicatorPhrase)
+class IndicatorPhraseAdmin(admin.ModelAdmin):
+    form = IndicatorPhraseForm
+    list_display = ["phrase", "kind", "behaviour", "is_active"]
+    list_editable = ["is_active"]
+    list_filter = ["kind", "is_active", "behaviour"]
+    search_fields = ["phrase", "behaviour"]
+
+
+class SignalSettingsForm(forms.ModelForm):
+    class Meta:
+        model = SignalSettings
+        fields = [
+            "course_of_conduct_days",
+            "course_of_conduct_min_logs",
+            "stalking_flags",
+            "breach_flags",
+        ]
+
+    def clean_course_of_conduct_days(self) -> int:
+        days: int = self.cleaned_data["course_of_conduct_days"]
+        if days < 1:
+            raise forms.ValidationError("The window must be at least one day.")
+        return days
+
+    def clean_course_of_conduct_min_logs(self) -> int:
+        count: int = self.cleaned_data["course_of_conduct_min_logs"]
+        # A course of conduct is conduct on at least two occasions (PHA 1997 s.7(3)).
+        if count < 2:
+            raise forms.ValidationError("A course of conduct needs at least two logs.")
+        return count
+
+    def clean_stalking_flags(self) -> list[str]:
+        return sorted({flag.strip().upper() for flag in self.cleaned_data["stalking_flags"]})
+
+    def clean_breach_flags(self) -> list[str]:
+        return sorted({flag.strip().upper() for flag in self.cleaned_data["breach_flags"]})
+
+
+@admin.register(SignalSettings)
+class SignalSettingsAdmin(admin.ModelAdmin):
+    """One row (id 1): it can be changed, not added to or removed."""
+
+    form = SignalSettingsForm
+    list_display = ["__str__", "course_of_conduct_days", "course_of_conduct_min_logs"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not SignalSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: SignalSettings, form: Any, change: bool
+    ) -> None:
+        obj.pk = 1
+        super().save_model(request, obj, form, change)
+
+
+# --- Records: listed, never opened ------------------------------------------------------------
+
+
+class ListOnlyAdmin(admin.ModelAdmin):
+    """A list of ids and metadata; no detail page, no add, change or delete."""
+
+    list_display_links = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The list only: a single record's page would show its personal data.
+        return obj is None and super().has_view_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FeedImport)
+class FeedImportAdmin(ListOnlyAdmin):
+    list_display = [
+        "id",
+        "source",
+        "origin",
+        "status",
+        "queued_at",
+        "finished_at",
+        "rows_processed",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+    ]
+    list_filter = ["status", "origin", "source"]
+    date_hierarchy = "queued_at"
+
+
+@admin.register(CrimeLog)
+class CrimeLogAdmin(ListOnlyAdmin):
+    # No narrative, names, officer or relationship: references and codes only.
+    list_display = [
+        "id",
+        "source",
+        "reference",
+        "offence_code",
+        "recorded_at",
+        "review_state",
+        "is_high_risk",
+    ]
+    list_filter = ["review_state", "is_high_risk", "source"]
+    search_fields = ["=reference"]
+    date_hierarchy = "recorded_at"
+    show_full_result_count = False  # a count(*) over millions of logs on every page
+
+
+@admin.register(Person)
+class PersonAdmin(ListOnlyAdmin):
+    list_display = ["id", "merged_into_id", "created_at"]
+    show_full_result_count = False
+
+
+@admin.register(Case)
+class CaseAdmin(ListOnlyAdmin):
+    list_display = ["id", "reference", "status", "current_risk", "opened_at", "closed_at"]
+    list_filter = ["status", "current_risk"]
+    search_fields = ["=reference"]

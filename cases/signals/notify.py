@@ -1,0 +1,56 @@
+"""Alerting the coordinators at once when logs become high risk (issue 3: "not at the next look
+at the queue"). The alert goes through the outbox, so it commits with the evaluation that
+raised it and is sent even if Redis was down at the time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from stalking_hub.accounts.models import Role, User
+from stalking_hub.outbox.services import enqueue, outbox_handler
+
+# A first import can make hundreds of logs high risk at once: the e-mail lists this many and
+# points to the review queue for the rest.
+MAX_LISTED = 50
+
+
+def log_path(log_id: int) -> str:
+    try:
+        return reverse("cases:log_detail", args=[log_id])
+    except NoReverseMatch:  # the review pages are not installed (e.g. a bare test settings)
+        return f"/logs/{log_id}/"
+
+
+def alert_coordinators(*, log_ids: Sequence[int]) -> None:
+    """Queue one alert for these newly high-risk logs, in the caller's transaction."""
+    enqueue(send_high_risk_alert, log_ids=sorted(log_ids))
+
+
+@outbox_handler
+def send_high_risk_alert(*, log_ids: list[int]) -> None:
+    """E-mail every active coordinator: log ids and page paths only, no names or narrative."""
+    recipients = list(
+        User.objects.filter(is_active=True, roles__contains=[Role.COORDINATOR])
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    if not recipients or not log_ids:
+        return
+    listed = [{"id": log_id, "path": log_path(log_id)} for log_id in log_ids[:MAX_LISTED]]
+    context = {"logs": listed, "count": len(log_ids), "more": len(log_ids) - len(listed)}
+    subject = render_to_string("emails/high_risk_log_subject.txt", context).strip()
+    body = render_to_string("emails/high_risk_log.txt", context)
+    # One message per coordinator: no one sees the others' addresses.
+    for email in recipients:
+        send_mail(
+            subject=subject,
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )

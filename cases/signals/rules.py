@@ -1,0 +1,147 @@
+"""The signal rules as data (DESIGN.md §3), and what each rule reads from one log.
+
+Offence codes, flags, phrases and windows come from the database (admin-editable), read once
+per evaluation: a change in the admin applies to the next import or re-evaluation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+
+from cases.models import IndicatorPhrase, OffenceCategory, OffenceCode, SignalSettings
+from cases.signals.phrases import PhraseMatcher
+
+# Used when the settings row is missing (e.g. a test database flushed after migrating).
+DEFAULT_WINDOW_DAYS = 365
+DEFAULT_MIN_LOGS = 2
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    window_days: int
+    min_logs: int
+    stalking_flags: frozenset[str]
+    breach_flags: frozenset[str]
+    # offence code (upper case) -> (category, description)
+    offences: dict[str, tuple[str, str]]
+    # Behaviour and violence phrases (searched in narratives); former-partner phrases
+    # (searched in the relationship).
+    narrative: PhraseMatcher
+    relationship: PhraseMatcher
+    home_areas: frozenset[str]
+
+    @classmethod
+    def load(cls) -> RuleSet:
+        """Read the rules: three queries (settings, offence codes, active phrases)."""
+        row = SignalSettings.objects.filter(pk=1).first()
+        narrative: list[tuple[str, tuple[str, str]]] = []
+        relationship: list[tuple[str, tuple[str, str]]] = []
+        for phrase, kind, behaviour in IndicatorPhrase.objects.filter(is_active=True).values_list(
+            "phrase", "kind", "behaviour"
+        ):
+            # Behaviours and violence are found in one pass over each narrative.
+            target = relationship if kind == IndicatorPhrase.Kind.FORMER_PARTNER else narrative
+            target.append((phrase, (kind, behaviour or phrase)))
+        return cls(
+            window_days=row.course_of_conduct_days if row else DEFAULT_WINDOW_DAYS,
+            min_logs=max(2, row.course_of_conduct_min_logs) if row else DEFAULT_MIN_LOGS,
+            stalking_flags=frozenset(
+                f.strip().upper() for f in (row.stalking_flags if row else [])
+            ),
+            breach_flags=frozenset(f.strip().upper() for f in (row.breach_flags if row else [])),
+            offences={
+                code.strip().upper(): (category, description)
+                for code, category, description in OffenceCode.objects.values_list(
+                    "code", "category", "description"
+                )
+            },
+            narrative=PhraseMatcher.build(narrative),
+            relationship=PhraseMatcher.build(relationship),
+            home_areas=frozenset(area.strip().upper() for area in settings.HUB_HOME_AREAS),
+        )
+
+    def category(self, offence_code: str) -> str:
+        return self.offences.get(offence_code.strip().upper(), ("", ""))[0]
+
+    def offence_label(self, offence_code: str) -> str:
+        """ "8L harassment": the code and its description, for reasons. No personal data."""
+        code = offence_code.strip().upper()
+        if not code:
+            return "no offence code"
+        description = self.offences.get(code, ("", ""))[1]
+        return f"{code} {description.lower()}" if description else code
+
+
+@dataclass(slots=True)
+class LogFacts:
+    """What the rules read from one log (its narrative is scanned, then dropped)."""
+
+    id: int
+    recorded_at: datetime
+    offence_code: str
+    # Why the log counts as recorded stalking ("8Q", "flag STALKING"), or "" if it does not.
+    stalking_mark: str
+    # Why the log records a breach of an order, or "".
+    breach_mark: str
+    harassment: bool
+    former_partner: bool
+    behaviours: list[str]
+    threats: list[str]
+    outside_areas: list[str]
+    review_state: str
+    notified: bool
+    in_scope: bool
+
+
+def classify(
+    rules: RuleSet,
+    *,
+    log_id: int,
+    recorded_at: datetime,
+    offence_code: str,
+    flags: list[str],
+    area: str,
+    party_areas: list[str],
+    relationship: str,
+    narrative: str,
+    review_state: str,
+    notified: bool,
+    in_scope: bool,
+) -> LogFacts:
+    """Apply the per-log parts of every rule to one log."""
+    code = offence_code.strip().upper()
+    category = rules.category(code)
+    upper_flags = [flag.strip().upper() for flag in flags]
+
+    stalking_marks = [code] if category == OffenceCategory.STALKING else []
+    stalking_marks += [f"flag {flag}" for flag in upper_flags if flag in rules.stalking_flags]
+    breach_marks = [code] if category == OffenceCategory.ORDER_BREACH else []
+    breach_marks += [f"flag {flag}" for flag in upper_flags if flag in rules.breach_flags]
+
+    found = rules.narrative.find(narrative.lower())
+    outside: list[str] = []
+    # An empty area is unknown, not elsewhere; home areas are compared upper-cased.
+    for candidate in [area, *party_areas]:
+        key = candidate.strip().upper()
+        if key and key not in rules.home_areas and key not in outside:
+            outside.append(key)
+    return LogFacts(
+        id=log_id,
+        recorded_at=recorded_at,
+        offence_code=code,
+        stalking_mark=", ".join(stalking_marks),
+        breach_mark=", ".join(breach_marks),
+        harassment=category == OffenceCategory.HARASSMENT,
+        former_partner=bool(rules.relationship.find(relationship.lower())),
+        behaviours=[
+            label for kind, label in found if kind == IndicatorPhrase.Kind.STALKING_BEHAVIOUR
+        ],
+        threats=[label for kind, label in found if kind == IndicatorPhrase.Kind.VIOLENCE_OR_THREAT],
+        outside_areas=outside,
+        review_state=review_state,
+        notified=notified,
+        in_scope=in_scope,
+    )

@@ -1,0 +1,317 @@
+"""Pages for the review queue, the log review, cases and officers' feedback.
+
+Each view: access (a permission function, 404 when denied) → form → service → redirect or
+render. State changes only on POST.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import selectors, services
+from cases.flags import flags_for_cases
+from cases.forms import (
+    BulkReviewForm,
+    CaseEditForm,
+    CaseFilterForm,
+    CloseCaseForm,
+    QueueFilterForm,
+    ReviewForm,
+)
+from cases.models import Case, CrimeLog, SignalKind
+from cases.panels import panels_for
+from cases.permissions import (
+    HUB_CASE_ROLES,
+    can_manage_case,
+    can_review_logs,
+    get_case_for_user,
+    get_log_feedback_for_user,
+    get_log_for_user,
+    get_logs_for_user,
+)
+from cases.services import CaseError
+from stalking_hub.accounts.models import Role
+from stalking_hub.lib.http import AuthenticatedHttpRequest
+
+PAGE_SIZE = 50
+
+
+def _query_without_page(request: AuthenticatedHttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# --- Review queue -----------------------------------------------------------------------------
+
+
+@require_GET
+def crimelog_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_review_logs(request.user):
+        raise Http404
+    form = QueueFilterForm(request.GET or None)
+    filters = selectors.QueueFilter()
+    if form.is_bound and form.is_valid():
+        filters = form.to_filter()
+    logs = selectors.review_queue(request.user, filters)
+    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.queue_signal_counts(request.user, filters)
+    return render(
+        request,
+        "cases/crimelog_queue.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "query": _query_without_page(request),
+            "return_query": request.GET.urlencode(),
+            "signal_counts": _signal_count_links(request, counts, selected=filters.signal),
+            "signal_labels": dict(SignalKind.choices),
+            "bulk_form": BulkReviewForm(user=request.user),
+        },
+    )
+
+
+def _signal_count_links(
+    request: AuthenticatedHttpRequest, counts: dict[str, int], *, selected: str
+) -> list[dict[str, object]]:
+    """One link per signal kind: the current filters with that kind chosen, and its count."""
+    labels = dict(SignalKind.choices)
+    links: list[dict[str, object]] = []
+    for kind, count in counts.items():
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["signal"] = kind
+        links.append(
+            {
+                "kind": kind,
+                "label": labels.get(kind, kind),
+                "count": count,
+                "url": f"?{query.urlencode()}",
+                "selected": kind == selected,
+            }
+        )
+    return links
+
+
+@require_POST
+def crimelog_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_review_logs(request.user):
+        raise Http404
+    form = BulkReviewForm(request.POST, user=request.user)
+    valid = form.is_valid()
+    back = _queue_url(form.cleaned_data.get("return_query", "") if valid else "")
+    if not valid:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(back)
+    # Every id through the same scope as the single-log page; one outside it: 404, nothing saved.
+    logs = get_logs_for_user(request.user, form.cleaned_data["logs"])
+    try:
+        reviews = services.bulk_review(
+            logs=logs,
+            outcome=form.cleaned_data["action"],
+            note=form.cleaned_data.get("note") or "",
+            duplicate_of=form.cleaned_data["duplicate_of"],
+            by=request.user,
+        )
+    except CaseError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    messages.success(request, f"{len(reviews)} log{'s' if len(reviews) != 1 else ''} reviewed.")
+    return redirect(back)
+
+
+def _queue_url(return_query: str) -> str:
+    # Re-encoded from its parsed form so only a query string goes back into the redirect.
+    query = QueryDict(return_query).copy()
+    query.pop("page", None)
+    encoded = query.urlencode()
+    return reverse("cases:queue") + (f"?{encoded}" if encoded else "")
+
+
+# --- Log review -------------------------------------------------------------------------------
+
+
+@require_GET
+def crimelog_detail(request: AuthenticatedHttpRequest, log_id: int) -> HttpResponse:
+    log = get_log_for_user(request.user, log_id)
+    return _render_log(request, log, form=None)
+
+
+@require_POST
+def crimelog_review(request: AuthenticatedHttpRequest, log_id: int) -> HttpResponse:
+    if not can_review_logs(request.user):
+        raise Http404
+    log = get_log_for_user(request.user, log_id)
+    full = selectors.log_for_review(log)
+    form = ReviewForm(
+        request.POST,
+        log=full,
+        user=request.user,
+        candidate_cases=selectors.open_cases_sharing_a_party(request.user, full),
+    )
+    if form.is_valid():
+        try:
+            review = services.record_review(log=full, by=request.user, **form.service_kwargs())
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            if review.case is not None:
+                messages.success(
+                    request, f"Review recorded. Log added to case {review.case.reference}."
+                )
+                return redirect(review.case)
+            messages.success(request, "Review recorded.")
+            return redirect("cases:queue")
+    return _render_log(request, full, form=form)
+
+
+def _render_log(
+    request: AuthenticatedHttpRequest,
+    log: CrimeLog,
+    *,
+    form: ReviewForm | None,
+) -> HttpResponse:
+    user = request.user
+    full = log if form is not None else selectors.log_for_review(log)
+    reviewer = can_review_logs(user)
+    # Fuzzy matches help the reviewer link people; they are suggestions, never merged here.
+    suggestions = selectors.person_suggestions(full) if reviewer else {}
+    context: dict[str, Any] = {
+        "log": full,
+        "party_rows": [
+            (party, suggestions.get(party.pk, []))
+            for party in selectors.parties_in_reading_order(full.parties.all())
+        ],
+        "signals": list(full.signals.all()),
+        "review": getattr(full, "review", None),
+        "pair_logs": selectors.pair_logs(user, full),
+        "signal_labels": dict(SignalKind.choices),
+        "can_review": reviewer,
+    }
+    if reviewer:
+        candidates = selectors.open_cases_sharing_a_party(user, full)
+        context["form"] = form or ReviewForm(log=full, user=user, candidate_cases=candidates)
+        context["candidate_cases"] = candidates
+    return render(request, "cases/crimelog_detail.html", context)
+
+
+# --- Officers' feedback -----------------------------------------------------------------------
+
+
+@require_GET
+def crimelog_my_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.has_role(Role.OFFICER, Role.CHAMPION):
+        raise Http404
+    page = Paginator(selectors.officer_feedback(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/crimelog_my_list.html", {"page": page, "query": ""})
+
+
+@require_GET
+def crimelog_my_detail(request: AuthenticatedHttpRequest, log_id: int) -> HttpResponse:
+    log = get_log_feedback_for_user(request.user, log_id)
+    review = selectors.feedback_for_log(log)
+    return render(request, "cases/crimelog_my_detail.html", {"log": log, "review": review})
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+
+@require_GET
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # The list is the hub's own; partners and ISACs reach a shared case from their referral.
+    if not request.user.has_role(*HUB_CASE_ROLES):
+        raise Http404
+    form = CaseFilterForm(request.GET or None)
+    page = Paginator(selectors.case_list(request.user, form.to_filter()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    cases = list(page.object_list)
+    flags = flags_for_cases(cases=cases, now=timezone.now())
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(case, flags.get(case.pk, [])) for case in cases],
+            "query": _query_without_page(request),
+            "can_manage": can_manage_case(request.user),
+        },
+    )
+
+
+@require_GET
+def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    user = request.user
+    hub_staff = user.has_role(*HUB_CASE_ROLES)
+    panels = [
+        (
+            panel,
+            render_to_string(panel.template, {**context, "case": case, "panel": panel}, request),
+        )
+        for panel, context in panels_for(case, user)
+    ]
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "parties": selectors.case_parties(case),
+            # Logs and reviews are the hub's; a partner sees the case, not the police records.
+            "case_logs": selectors.case_logs(case) if hub_staff else [],
+            "reviews": selectors.case_reviews(case) if hub_staff else [],
+            "hub_staff": hub_staff,
+            "can_read_logs": can_review_logs(user) or user.has_role(Role.SOLICITOR),
+            "flags": flags_for_cases(cases=[case], now=timezone.now()).get(case.pk, []),
+            "panels": panels,
+            "can_manage": can_manage_case(user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id, for_write=True)
+    form = CaseEditForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_case(case=case, by=request.user, **form.service_kwargs())
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Case updated.")
+            return redirect(case)
+    return render(request, "cases/case_edit.html", {"case": case, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id, for_write=True)
+    if case.status == Case.Status.CLOSED:
+        messages.info(request, "This case is already closed.")
+        return HttpResponseRedirect(case.get_absolute_url())
+    form = CloseCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_case(case=case, by=request.user, **form.cleaned_data)
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Case {case.reference} closed.")
+            return redirect(case)
+    return render(request, "cases/case_close.html", {"case": case, "form": form})

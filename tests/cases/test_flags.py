@@ -1,0 +1,185 @@
+"""The extension points: flag providers and case panels registered by other apps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.flags import (
+    CaseFlag,
+    cross_border_flags,
+    flag_providers,
+    flags_for_cases,
+    register_flag_provider,
+    unregister_flag_provider,
+)
+from cases.models import Case
+from cases.panels import CasePanel, panels_for, register_case_panel, unregister_case_panel
+from stalking_hub.accounts.models import Role, User
+from tests.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def fake_provider(*, cases: Sequence[Case], now: datetime) -> Mapping[int, list[CaseFlag]]:
+    return {
+        case.pk: [CaseFlag(key="fake", label="Fake flag", reason="FAKE-REASON", severity="info")]
+        for case in cases
+        if "flag me" in case.summary
+    }
+
+
+@pytest.fixture
+def registered_fake_provider():
+    register_flag_provider(fake_provider)
+    yield fake_provider
+    unregister_flag_provider(fake_provider)
+
+
+def test_cross_border_provider_is_registered_by_the_app():
+    assert cross_border_flags in flag_providers()
+
+
+def test_flags_for_cases_merges_providers_most_severe_first(registered_fake_provider):
+    flagged = CaseFactory(summary="flag me", cross_border_forces=["WM"])
+    plain = CaseFactory(summary="")
+    flags = flags_for_cases(cases=[flagged, plain], now=NOW)
+    assert [flag.key for flag in flags[flagged.pk]] == ["cross_border", "fake"]
+    assert "WM" in flags[flagged.pk][0].reason
+    assert plain.pk in flags
+    assert [flag.key for flag in flags[plain.pk] if flag.key in {"fake", "cross_border"}] == []
+
+
+def test_registering_twice_shows_a_flag_once(registered_fake_provider):
+    register_flag_provider(fake_provider)
+    case = CaseFactory(summary="flag me")
+    keys = [flag.key for flag in flags_for_cases(cases=[case], now=NOW)[case.pk]]
+    assert keys.count("fake") == 1
+
+
+def test_no_cases_no_provider_calls():
+    assert flags_for_cases(cases=[], now=NOW) == {}
+
+
+def test_a_registered_flag_shows_on_the_list_and_case_page(
+    client, coordinator, registered_fake_provider
+):
+    case = CaseFactory(summary="flag me")
+    client.force_login(coordinator)
+    listing = client.get(reverse("cases:list")).content.decode()
+    assert "Fake flag" in listing
+    assert "FAKE-REASON" in listing
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Fake flag" in detail
+
+
+def test_an_unregistered_flag_is_gone(client, coordinator):
+    register_flag_provider(fake_provider)
+    unregister_flag_provider(fake_provider)
+    case = CaseFactory(summary="flag me")
+    client.force_login(coordinator)
+    assert "Fake flag" not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+
+def test_a_provider_runs_once_per_page_not_once_per_case(client, coordinator):
+    calls: list[int] = []
+
+    def counting(*, cases: Sequence[Case], now: datetime) -> Mapping[int, list[CaseFlag]]:
+        calls.append(len(cases))
+        return {}
+
+    register_flag_provider(counting)
+    try:
+        for _ in range(12):
+            CaseFactory()
+        client.force_login(coordinator)
+        client.get(reverse("cases:list"))
+    finally:
+        unregister_flag_provider(counting)
+    assert calls == [12]
+
+
+# --- Panels ------------------------------------------------------------------------------------
+
+
+def hub_only(case: Case, user: User) -> Mapping[str, object] | None:
+    if not user.has_role(Role.COORDINATOR):
+        return None
+    return {"message": f"PANEL-BODY for {case.reference}"}
+
+
+@pytest.fixture
+def fake_panels(settings, tmp_path):
+    (tmp_path / "fake_panel.html").write_text(
+        "<p>{{ message }} / {{ panel.key }} / {{ case.reference }}</p>", encoding="utf-8"
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    ]
+    later = CasePanel(
+        key="later",
+        title="Later panel",
+        template="fake_panel.html",
+        order=900,
+        context=lambda case, user: {"message": "LATER"},
+    )
+    first = CasePanel(
+        key="first", title="First panel", template="fake_panel.html", order=800, context=hub_only
+    )
+    register_case_panel(later)
+    register_case_panel(first)
+    yield first, later
+    unregister_case_panel("later")
+    unregister_case_panel("first")
+
+
+def test_panels_come_in_order_with_their_context(coordinator, fake_panels):
+    case = CaseFactory()
+    shown = [(panel.key, dict(context)) for panel, context in panels_for(case, coordinator)]
+    keys = [key for key, _ in shown]
+    assert keys.index("first") < keys.index("later")
+    assert dict(shown)["first"] == {"message": f"PANEL-BODY for {case.reference}"}
+
+
+def test_a_panel_returning_none_is_hidden_from_that_user(tactical_lead, fake_panels):
+    case = CaseFactory()
+    keys = [panel.key for panel, _ in panels_for(case, tactical_lead)]
+    assert "first" not in keys
+    assert "later" in keys
+
+
+def test_panels_render_on_the_case_page(client, coordinator, tactical_lead, fake_panels):
+    case = CaseFactory(reference="SH-2026-00321")
+    client.force_login(coordinator)
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert '<h2 class="h5 card-title" id="panel-first">First panel</h2>' in body
+    assert "PANEL-BODY for SH-2026-00321 / first / SH-2026-00321" in body
+    assert body.index("First panel") < body.index("Later panel")
+    client.force_login(tactical_lead)
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "First panel" not in body
+    assert "Later panel" in body
+
+
+def test_registering_a_panel_key_again_replaces_it(coordinator, fake_panels):
+    first, _ = fake_panels
+    register_case_panel(first)
+    case = CaseFactory()
+    keys = [panel.key for panel, _ in panels_for(case, coordinator)]
+    assert keys.count("first") == 1
+
+
+def test_case_page_queries_do_not_grow_with_flags(client, coordinator):
+    case = CaseFactory(cross_border_forces=["WM", "GM"])
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("cases:detail", args=[case.pk]))
+    assert response.status_code == 200
+    assert "Cross-border" in response.content.decode()
+    assert len(captured) < 20
