@@ -31,7 +31,7 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.feedgen import generate_feed  # noqa: E402
+from stalking_hub.demo.feedgen import generate_feed  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/stalking_hub"
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bench.feedgen import generate_feed
+from stalking_hub.demo.feedgen import generate_feed
 from cases.feed import FeedReader, FeedUnreadable, Format, ParsedRecord, RowError
 from cases.feed.decoding import split_lines
 from cases.feed.parsing import _csv_record, _csv_records, _quoted_lead, _read_record

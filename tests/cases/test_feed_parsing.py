@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bench.feedgen import generate_feed
+from stalking_hub.demo.feedgen import generate_feed
 from cases.feed import (
     FeedReader,
     FeedUnreadable,

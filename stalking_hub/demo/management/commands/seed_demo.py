@@ -6,6 +6,7 @@ from django.db import transaction
 
 from stalking_hub.demo.accounts import DEMO_PASSWORD, DEMO_USERS, demo_email, seed_accounts
 from stalking_hub.demo.cases import seed_cases
+from stalking_hub.demo.feed import seed_feed
 from stalking_hub.demo.people import seed_people
 from stalking_hub.demo.referrals import seed_referrals
 from stalking_hub.demo.risk import seed_risk_assessments
@@ -21,6 +22,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             seed_accounts()
+        self.stdout.write("Importing two years of synthetic crime logs (about a minute)…")
+        seed_feed()  # the synthetic feed, through the real import and signal rules
         seed_cases()  # reviews and cases on the logs; keep after any demo feed import
         seed_people()  # near-duplicate persons for the review page's suggestions
         seed_referrals()  # after the cases (shares them); before any ISAC risk seeding
