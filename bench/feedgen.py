@@ -1,6 +1,6 @@
 """Command line for the synthetic feed generator (stalking_hub/demo/feedgen.py):
 
-    python bench/feedgen.py --rows 100000 --out /tmp/feed.csv
+python bench/feedgen.py --rows 100000 --out /tmp/feed.csv
 """
 
 import sys
@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from stalking_hub.demo.feedgen import main  # noqa: E402
+from stalking_hub.demo.feedgen import main
 
 if __name__ == "__main__":
     main()

@@ -3,11 +3,11 @@
     DEBUG=true .venv/bin/python bench/people.py --persons 1000000
 
 Creates a scratch database next to the configured one, loads N synthetic persons with COPY
-(names from stalking_hub/demo/feedgen.py lists, dates of birth over 55 years, so ~50 persons share each
-date of birth), then times `candidates_for` for --lookups misspelt names with a date of birth
-and prints the time per call (p50, p95, max), plus a smaller run without a date of birth.
-The scratch database is dropped at the end unless --keep. Not a timed test: it prints figures
-(bench/README.md, "People").
+(names from the lists in stalking_hub/demo/feedgen.py, dates of birth over 55 years, so ~50
+persons share each date of birth), then times `candidates_for` for --lookups misspelt names
+with a date of birth and prints the time per call (p50, p95, max), plus a smaller run
+without a date of birth. The scratch database is dropped at the end unless --keep. Not a
+timed test: it prints figures (bench/README.md, "People").
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from stalking_hub.demo.feedgen import FIRST_NAMES, LAST_NAMES  # noqa: E402
 from signals import drop_database, scratch_database, setup_django  # noqa: E402
+
+from stalking_hub.demo.feedgen import FIRST_NAMES, LAST_NAMES  # noqa: E402
 
 EPOCH = date(1950, 1, 1)
 DAYS = 55 * 365

@@ -2,8 +2,8 @@
 
     DEBUG=true .venv/bin/python bench/signals.py --rows 100000
 
-Loads N synthetic rows (stalking_hub/demo/feedgen.py) into a scratch database with COPY, exactly as a
-fresh import leaves them (parties unlinked, no signals), then times `link_parties` and
+Loads N synthetic rows (stalking_hub/demo/feedgen.py) into a scratch database with COPY,
+exactly as a fresh import leaves them (parties unlinked, no signals), then times `link_parties` and
 `evaluate_logs` over all of them in batches of --batch ids, as the import calls them, and
 prints rows/s for each and the second (idempotent) run. The scratch database is dropped at
 the end unless --keep. Not a timed test: it prints figures (docs in bench/README.md).
@@ -66,9 +66,9 @@ def _copy_text(value: object) -> str:
 def load_feed(rows: int, seed: int) -> list[int]:
     """COPY N feed rows into cases_crimelog and cases_logparty; returns the log ids in order."""
     from django.db import connection
-    from stalking_hub.demo.feedgen import generate_rows
 
     from cases.names import normalise_name
+    from stalking_hub.demo.feedgen import generate_rows
 
     logs = io.StringIO()
     parties: list[tuple[str, str, str, str, str]] = []

@@ -74,6 +74,19 @@ class SignalSettingsForm(forms.ModelForm):
             "stalking_flags",
             "breach_flags",
         ]
+        labels = {
+            "course_of_conduct_days": "Course of conduct window (days)",
+            "course_of_conduct_min_logs": "Logs needed for a course of conduct",
+        }
+        help_texts = {
+            "course_of_conduct_days": (
+                "The same suspect and victim on logs recorded within this many days of each "
+                "other form a course of conduct (365: the issue's twelve months)."
+            ),
+            "course_of_conduct_min_logs": "At least 2.",
+            "stalking_flags": "Comma-separated; a log with any of these is recorded as stalking.",
+            "breach_flags": "Comma-separated; a log with any of these records a breach: high risk.",
+        }
 
     def clean_course_of_conduct_days(self) -> int:
         days: int = self.cleaned_data["course_of_conduct_days"]

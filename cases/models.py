@@ -53,12 +53,20 @@ class Person(models.Model):
 
     name = models.CharField(max_length=200)
     # Lower-cased, accents and punctuation removed, whitespace folded: the matching key.
-    name_normalised = models.CharField(max_length=200, db_index=True)
+    # Indexed with the date of birth (exact matches) and by trigrams (similar names); a plain
+    # index of its own would only slow the bulk creation of persons.
+    name_normalised = models.CharField(max_length=200)
     date_of_birth = models.DateField(null=True, blank=True)
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
-    # Set when this record was merged into another (an explicit, audited action).
+    # Set when this record was merged into another (an explicit, audited action). Indexed only
+    # where set: nearly every person is unmerged.
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        db_index=False,
     )
     created_at = models.DateTimeField(db_default=Now())
 
@@ -67,6 +75,11 @@ class Person(models.Model):
             models.Index(fields=["date_of_birth", "name_normalised"], name="person_dob_name_idx"),
             GinIndex(
                 fields=["name_normalised"], name="person_name_trgm", opclasses=["gin_trgm_ops"]
+            ),
+            models.Index(
+                fields=["merged_into"],
+                name="person_merged_into_idx",
+                condition=models.Q(merged_into__isnull=False),
             ),
         ]
 

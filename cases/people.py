@@ -29,6 +29,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cases.models import CaseParty, LogParty, LogSignal, Person, PersonAddress, PersonIdentifier
+from cases.names import normalise_name
 from cases.signals.database import bulk_session, int_array
 from stalking_hub.accounts.models import User
 from stalking_hub.audit.models import AccessRecord
@@ -63,7 +64,8 @@ ANALYZE person_link_work;
 """
 
 # 1. A source id that is a known identifier: its person (or whoever that person was merged
-#    into). Runs again after steps 2 and 3 have added identifiers.
+#    into). Runs again after step 3 for the identifiers step 2 added and any a concurrent
+#    import won.
 _BY_IDENTIFIER = """
 UPDATE person_link_work w
 SET person_id = COALESCE(pe.merged_into_id, pe.id)
@@ -106,6 +108,7 @@ ON CONFLICT (source, value) DO NOTHING
 # 3. Still-unknown source ids: a new person each, created with its identifier. The identifier
 #    goes in first; if a concurrent import inserted it already, that one wins and no person is
 #    created here (step 1 then links to the winner). The foreign key is checked at commit.
+#    The parties of the persons created here are linked in the same statement.
 _CREATE_IDENTIFIED = """
 WITH todo AS (
     SELECT DISTINCT ON (source, source_id)
@@ -120,10 +123,15 @@ WITH todo AS (
     SELECT id, source, source_id FROM fresh ORDER BY source, source_id
     ON CONFLICT (source, value) DO NOTHING
     RETURNING person_id
+), created AS (
+    INSERT INTO cases_person (id, name, name_normalised, date_of_birth, aliases, created_at)
+    SELECT f.id, f.name, f.name_normalised, f.date_of_birth, '{}', %(now)s
+    FROM fresh f JOIN won ON won.person_id = f.id
+    RETURNING id
 )
-INSERT INTO cases_person (id, name, name_normalised, date_of_birth, aliases, created_at)
-SELECT f.id, f.name, f.name_normalised, f.date_of_birth, '{}', %(now)s
-FROM fresh f JOIN won ON won.person_id = f.id
+UPDATE person_link_work w SET person_id = f.id
+FROM fresh f JOIN created c ON c.id = f.id
+WHERE w.person_id IS NULL AND w.source = f.source AND w.source_id = f.source_id
 """
 
 # 4. No source id: an existing person with the same name and date of birth.
@@ -255,8 +263,6 @@ def candidates_for(
     With a date of birth only persons born that day are suggested; without one, any similar
     name. Merged records are never suggested (their survivor is).
     """
-    from cases.names import normalise_name
-
     key = normalise_name(name)
     if not key or limit < 1:
         return []

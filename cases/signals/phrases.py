@@ -105,8 +105,9 @@ class PhraseMatcher:
         if self._pattern is None or not lowered_text:
             return []
         found: list[Label] = []
+        seen = self._seen
         for matched in self._pattern.findall(lowered_text):
-            label = self._label(matched)
+            label = seen[matched] if matched in seen else self._label(matched)
             if label is not None and label not in found:
                 found.append(label)
         return found

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
 
 from cases.signals.rules import LogFacts, RuleSet
 
@@ -24,8 +23,9 @@ def clip(reason: str) -> str:
     return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
 
 
-def span_words(first: datetime, last: datetime) -> str:
-    days = (last - first).days
+def span_words(first: float, last: float) -> str:
+    """The time between two recorded times (seconds since 1970), in words."""
+    days = int((last - first) // 86_400)
     if days < 1:
         return "on the same day"
     if days < 14:
@@ -42,7 +42,7 @@ def offences_words(rules: RuleSet, cluster: Sequence[LogFacts]) -> str:
 
 def pattern_words(rules: RuleSet, cluster: Sequence[LogFacts]) -> str:
     """ "3 logs in 5 months against the same victim by the same suspect"."""
-    times = [log.recorded_at for log in cluster]
+    times = [log.recorded_epoch for log in cluster]
     return (
         f"{len(cluster)} logs {span_words(min(times), max(times))} against the same victim "
         "by the same suspect"

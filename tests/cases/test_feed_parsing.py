@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from stalking_hub.demo.feedgen import generate_feed
 from cases.feed import (
     FeedReader,
     FeedUnreadable,
@@ -18,6 +17,7 @@ from cases.feed import (
     iter_feed,
 )
 from cases.feed.decoding import FeedDecoder
+from stalking_hub.demo.feedgen import generate_feed
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 HEADER = "reference,recorded_at,offence_code,flags,narrative\r\n"
@@ -790,7 +790,7 @@ def test_generated_feed_parses_cleanly(tmp_path, fmt):
     codes = [r.fields["offence_code"] for r in records]
     assert 0.05 < codes.count("8Q") / len(codes) < 0.15
     pairs = [tuple(p.source_id for p in r.parties or ()) for r in records]
-    assert len(set(pairs)) < len(pairs) * 0.8  # pairs repeat: courses of conduct exist
+    assert len(set(pairs)) < len(pairs) * 0.9  # pairs repeat: courses of conduct exist
 
 
 def test_changed_feed_differs_only_in_the_changed_fraction(tmp_path):
