@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_people
 
 app_name = "cases"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("logs/mine/<int:log_id>/", views.crimelog_my_detail, name="my_log"),
     path("logs/<int:log_id>/", views.crimelog_detail, name="log_detail"),
     path("logs/<int:log_id>/review/", views.crimelog_review, name="review"),
+    path("people/merge/", views_people.person_merge, name="person_merge"),
     path("cases/", views.case_list, name="list"),
     path("cases/<int:case_id>/", views.case_detail, name="detail"),
     path("cases/<int:case_id>/edit/", views.case_edit, name="edit"),
