@@ -258,11 +258,22 @@ class CrimeLog(models.Model):
     # blake2b of the raw feed record and the file's layout, as last imported: a re-imported
     # record with the same digest is unchanged without being parsed again (docs/log-feed.md).
     feed_digest = models.BinaryField(max_length=16, null=True, blank=True, editable=False)
+    # Provenance pointers, never queried by log: no index (each index costs every bulk write).
     created_by_import = models.ForeignKey(
-        FeedImport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        FeedImport,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     changed_by_import = models.ForeignKey(
-        FeedImport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        FeedImport,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
@@ -287,7 +298,8 @@ class CrimeLog(models.Model):
                 condition=~models.Q(review_state="not_flagged"),
             ),
             models.Index(fields=["officer"], name="crimelog_officer_idx"),
-            GinIndex(fields=["signal_kinds"], name="crimelog_signal_kinds_idx"),
+            # No GIN index on signal_kinds: the queue filters it inside the partial queue
+            # index above (only flagged logs), and every evaluation rewrites the column.
         ]
 
     def __str__(self) -> str:
