@@ -100,9 +100,10 @@ _LOG_COLUMNS: Final = ", ".join(["t.recorded_at", *(f"t.{name}" for name in OPTI
 
 # Built only from the constant column names above, never from input.
 UPSERT_SQL: Final = f"""
--- Which staged rows are logs we already hold?
-UPDATE feed_stage s SET log_id = t.id
-  FROM cases_crimelog t WHERE t.source = s.source AND t.reference = s.reference;
+-- Which staged rows are logs we already hold? (A correlated lookup: one index probe per
+-- staged row; a join lets the planner hash the whole crime-log table for 20,000 rows.)
+UPDATE feed_stage s SET log_id = (
+  SELECT t.id FROM cases_crimelog t WHERE t.source = s.source AND t.reference = s.reference);
 
 -- New logs. The advisory lock (per batch transaction) serialises concurrent imports so two
 -- sweeps of the same file cannot both insert one key.
@@ -261,14 +262,17 @@ def changed_rows(cursor: Any, records: Sequence[RawRecord]) -> set[int]:
     with cursor.copy("COPY feed_keys (row, source, reference, feed_digest) FROM STDIN") as copy:
         for raw in records:
             copy.write_row((raw.row, raw.source, raw.reference, raw.digest))
-    cursor.execute("ANALYZE feed_keys")
     cursor.execute(CHANGED_ROWS_SQL)
     return {row for (row,) in cursor.fetchall()}
 
 
+# One index probe per key (LATERAL ... LIMIT 1): a plain join lets the planner hash the whole
+# crime-log table, which at a million logs costs more than the rest of the batch.
 CHANGED_ROWS_SQL: Final = """
 SELECT k.row FROM feed_keys k
-  LEFT JOIN cases_crimelog t ON t.source = k.source AND t.reference = k.reference
+  LEFT JOIN LATERAL (
+    SELECT t.feed_digest FROM cases_crimelog t
+     WHERE t.source = k.source AND t.reference = k.reference LIMIT 1) t ON true
  WHERE t.feed_digest IS DISTINCT FROM k.feed_digest
 """
 
