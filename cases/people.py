@@ -54,6 +54,7 @@ CREATE TEMP TABLE IF NOT EXISTS person_link_work (
     date_of_birth date,
     person_id bigint
 );
+CREATE INDEX IF NOT EXISTS person_link_work_party ON person_link_work (party_id);
 TRUNCATE person_link_work;
 INSERT INTO person_link_work (party_id, source, source_id, name, name_normalised, date_of_birth)
 SELECT p.id, l.source, p.source_id, p.name, p.name_normalised, p.date_of_birth
@@ -186,7 +187,10 @@ FROM (
 WHERE pe.id = n.person_id
 """
 
-# 7. The one write to cases_logparty.
+# 7. The one write to cases_logparty. The work table is indexed on party_id, and analysed
+#    again first: its person ids were all empty when it was last analysed, and the parties'
+#    own statistics may say "none unlinked" (they were taken after the previous batch linked
+#    everything), which without these leads the planner to scan one table per row of the other.
 _APPLY = """
 UPDATE cases_logparty p SET person_id = w.person_id
 FROM person_link_work w
@@ -212,6 +216,7 @@ def link_parties(*, log_ids: Collection[int]) -> int:
         cursor.execute(_BY_NAME_AND_DOB)
         cursor.execute(_CREATE_UNIDENTIFIED, params)
         cursor.execute(_ADD_ALIASES)
+        cursor.execute("ANALYZE person_link_work")
         cursor.execute(_APPLY)
         return cursor.rowcount
 

@@ -182,6 +182,7 @@ def write(
             with raw.copy("COPY signal_stale FROM STDIN") as copy:
                 for log_id, kind in stale:
                     copy.write_row((log_id, kind))
+            cursor.execute("ANALYZE signal_stale")  # temp tables have no statistics
             cursor.execute(_DELETE_STALE_SQL)
         if changed:
             with raw.copy("COPY signal_work FROM STDIN") as copy:
@@ -202,4 +203,5 @@ def write(
             with raw.copy("COPY signal_log_work FROM STDIN") as copy:
                 for row in logs:
                     copy.write_row(row)
+            cursor.execute("ANALYZE signal_log_work")
             cursor.execute(_UPDATE_LOGS_SQL)
