@@ -62,7 +62,7 @@ deploy-check: install ## Django's deployment checks under production settings
 	$(PROD_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install services ## Run the benchmarks in bench/ (see bench/README.md)
-	$(PY) bench/run.py
+	$(PY) bench/sweep.py
 
 clean: ## Remove the virtualenv and generated files
 	rm -rf $(VENV) staticfiles .run

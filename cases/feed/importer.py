@@ -33,9 +33,10 @@ from stalking_hub.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE: Final = 20_000
-# Batches split ahead of the one being written (memory: READ_AHEAD + 1 batches at most).
-READ_AHEAD: Final = 2
+BATCH_SIZE: Final = 10_000
+# Batches split ahead of the one being written (memory: READ_AHEAD + 1 batches at most;
+# one batch ahead already overlaps the reading with the writing).
+READ_AHEAD: Final = 1
 # Below this many written rows an import leaves statistics to autovacuum.
 ANALYZE_MIN_ROWS: Final = 20_000
 CHECKSUM_CHUNK: Final = 1 << 20
