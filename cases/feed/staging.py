@@ -101,7 +101,7 @@ _LOG_COLUMNS: Final = ", ".join(["t.recorded_at", *(f"t.{name}" for name in OPTI
 # Built only from the constant column names above, never from input.
 UPSERT_SQL: Final = f"""
 -- Which staged rows are logs we already hold? (A correlated lookup: one index probe per
--- staged row; a join lets the planner hash the whole crime-log table for 20,000 rows.)
+-- staged row; a join lets the planner hash the whole crime-log table for one batch.)
 UPDATE feed_stage s SET log_id = (
   SELECT t.id FROM cases_crimelog t WHERE t.source = s.source AND t.reference = s.reference);
 
@@ -311,7 +311,7 @@ def upsert_staged(cursor: Any, *, import_id: int, now: datetime, staged: int) ->
     if not staged:
         return UpsertOutcome(created=0, updated=0, unchanged=0, changed_ids=[])
     # Temporary tables are never auto-analysed; without statistics the planner guesses
-    # nested loops over 20,000 rows.
+    # nested loops over a whole batch.
     cursor.execute("ANALYZE feed_stage, feed_stage_party")
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext('stalking_hub.feed_import'))")
     params = {"import_id": import_id, "now": now}
