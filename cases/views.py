@@ -277,7 +277,13 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             "reviews": selectors.case_reviews(case) if hub_staff else [],
             "hub_staff": hub_staff,
             "can_read_logs": can_review_logs(user) or user.has_role(Role.SOLICITOR),
-            "flags": flags_for_cases(cases=[case], now=timezone.now()).get(case.pk, []),
+            # Flags are the hub's workflow warnings, drawn from records (e.g. assessments)
+            # another agency may not be allowed to open: hub staff only.
+            "flags": (
+                flags_for_cases(cases=[case], now=timezone.now()).get(case.pk, [])
+                if hub_staff
+                else []
+            ),
             "panels": panels,
             "can_manage": can_manage_case(user),
         },

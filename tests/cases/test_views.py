@@ -510,3 +510,25 @@ def test_case_detail_shows_logs_reviews_and_people(client, coordinator, case_wit
     assert AccessRecord.objects.filter(
         object_type="case", object_id=str(case_with_party.pk), outcome="allowed"
     ).exists()
+
+
+@pytest.mark.parametrize("role", ["isac", "partner"])
+def test_flags_are_for_hub_staff_only(client, request, role, case_with_party, coordinator):
+    """Flags come from records another agency may not open (e.g. an SRP's review date)."""
+    case_with_party.cross_border_forces = ["WM"]
+    case_with_party.save()
+    user = request.getfixturevalue(role)
+    CaseShare.objects.create(
+        case=case_with_party,
+        agency=user.agency,
+        purpose=CaseShare.Purpose.REFERRAL,
+        source_ref=f"flags-{role}",
+        shared_by=case_with_party.owner,
+    )
+    client.force_login(user)
+    response = client.get(reverse("cases:detail", args=[case_with_party.pk]))
+    assert response.context["flags"] == []
+    assert b"Cross-border" not in response.content
+    client.force_login(coordinator)
+    response = client.get(reverse("cases:detail", args=[case_with_party.pk]))
+    assert [flag.key for flag in response.context["flags"]] == ["cross_border"]
