@@ -4,7 +4,7 @@ PYTHON_VERSION := 3.12
 VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=true
-PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=stalking_hub.settings.base DEBUG=false \
+PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=stalking_hub.settings.base DEBUG=false HUB_READ_DOT_ENV=false \
 	SECRET_KEY=check-deploy-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH \
 	ALLOWED_HOSTS=hub.example.org DATABASE_URL=postgres://postgres@127.0.0.1:5432/stalking_hub \
 	REDIS_URL=redis://127.0.0.1:6379/0
