@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases.feed import sweep
 from cases.feed.importer import ImportRefused, run_import
-from cases.feed.notify import send_feed_stale_alert
+from cases.feed.notify import send_feed_stale_alert, send_import_finished
 from cases.models import FeedImport
 from stalking_hub.outbox.services import enqueue
 
@@ -66,8 +66,6 @@ def run_feed_import(import_id: int) -> None:
     # A refused file is recorded on the import with its reason; nothing more to do here.
     with contextlib.suppress(ImportRefused):
         run_import(feed_import, on_progress=_renew_claim)
-    from cases.feed.notify import send_import_finished
-
     if feed_import.origin == FeedImport.Origin.UPLOAD:
         with transaction.atomic():
             enqueue(send_import_finished, import_id=import_id)

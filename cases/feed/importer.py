@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, Final
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cases.feed.parsing import FeedReader, Format, detect_format
@@ -110,14 +111,18 @@ def run_import(
                 if on_progress:
                     on_progress(feed_import)
             statistics.refresh_if_stale(final=True)
-            _finish(feed_import, reader, now=now)
+            _finish(feed_import, reader)
     except FeedUnreadable as exc:
-        _refuse(feed_import, str(exc), now=now)
+        _refuse(feed_import, str(exc))
         raise ImportRefused(str(exc)) from exc
     except Exception:
         FeedImport.objects.filter(pk=feed_import.pk).update(
             status=FeedImport.Status.FAILED,
-            failure="The import stopped on an internal error; it resumes when run again.",
+            failure=(
+                "The import stopped on an internal error. It is tried again, from where it "
+                "stopped, 15 minutes later."
+            ),
+            finished_at=timezone.now(),
             claimed_at=None,
         )
         raise
@@ -276,8 +281,6 @@ def _after_batch(log_ids: list[int], *, now: datetime) -> None:
 
 
 def _advance(feed_import: FeedImport, *, last_row: int, bytes_read: int, **counts: int) -> None:
-    from django.db.models import F
-
     FeedImport.objects.filter(pk=feed_import.pk).update(
         rows_processed=last_row,
         bytes_read=bytes_read,
@@ -285,7 +288,7 @@ def _advance(feed_import: FeedImport, *, last_row: int, bytes_read: int, **count
     )
 
 
-def _finish(feed_import: FeedImport, reader: FeedReader, *, now: datetime) -> None:
+def _finish(feed_import: FeedImport, reader: FeedReader) -> None:
     unknown = sorted(set(reader.unknown_columns))
     with transaction.atomic():
         FeedImportError.objects.filter(feed_import=feed_import, row__isnull=True).delete()
@@ -308,7 +311,7 @@ def _finish(feed_import: FeedImport, reader: FeedReader, *, now: datetime) -> No
         )
 
 
-def _refuse(feed_import: FeedImport, message: str, *, now: datetime) -> None:
+def _refuse(feed_import: FeedImport, message: str) -> None:
     FeedImport.objects.filter(pk=feed_import.pk).update(
         status=FeedImport.Status.REFUSED,
         failure=message[:2000],

@@ -101,7 +101,8 @@ def claim_import(*, import_id: int, now: datetime) -> bool:
 
 
 def imports_to_dispatch(*, now: datetime) -> list[int]:
-    """Queued imports nobody picked up, and running ones whose worker stopped renewing."""
+    """Queued imports nobody picked up, running ones whose worker stopped renewing, and
+    failed ones (an internal error) a lease after they failed: they resume where they stopped."""
     return list(
         FeedImport.objects.filter(
             Q(
@@ -112,6 +113,11 @@ def imports_to_dispatch(*, now: datetime) -> list[int]:
             | Q(
                 status__in=[FeedImport.Status.QUEUED, FeedImport.Status.RUNNING],
                 claimed_at__lt=now - IMPORT_LEASE,
+            )
+            | Q(
+                status=FeedImport.Status.FAILED,
+                claimed_at__isnull=True,
+                finished_at__lt=now - IMPORT_LEASE,
             )
         ).values_list("pk", flat=True)
     )

@@ -167,3 +167,29 @@ def test_two_imports_of_one_file_at_once_create_each_log_once(tmp_path):
     assert CrimeLog.objects.count() == 2
     totals = FeedImport.objects.values_list("created", "unchanged")
     assert sorted(totals) == [(0, 2), (2, 0)]
+
+
+def test_a_failed_import_is_tried_again_a_lease_after_it_failed(tmp_path, monkeypatch):
+    from cases.feed import importer
+
+    path = settled_file(tmp_path, "feed.csv")
+    feed_import = create_feed_import(path=path, origin=FeedImport.Origin.SWEEP)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(importer, "_import_batch", broken)
+    with pytest.raises(RuntimeError):
+        importer.run_import(feed_import)
+    feed_import.refresh_from_db()
+    assert feed_import.status == FeedImport.Status.FAILED
+    now = timezone.now()
+    assert sweep.imports_to_dispatch(now=now) == []
+    assert sweep.imports_to_dispatch(now=now + sweep.IMPORT_LEASE + timedelta(seconds=1)) == [
+        feed_import.pk
+    ]
+    monkeypatch.undo()
+    tasks.run_feed_import(feed_import.pk)
+    feed_import.refresh_from_db()
+    assert feed_import.status == FeedImport.Status.DONE
+    assert CrimeLog.objects.count() == 2
