@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
@@ -47,6 +47,14 @@ def _settled(path: Path, *, now: datetime) -> bool:
     return path.stat().st_size == first.st_size
 
 
+def _queued_since_last_written(path: Path) -> bool:
+    stat = path.stat()
+    written = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
+    return FeedImport.objects.filter(
+        file_path=str(path), file_size=stat.st_size, queued_at__gte=written
+    ).exists()
+
+
 def candidate_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
@@ -67,6 +75,9 @@ def sweep_folder(*, folder: Path, source: str, now: datetime) -> SweepResult:
     for path in candidate_files(folder):
         if not _settled(path, now=now):
             waiting += 1
+            continue
+        if _queued_since_last_written(path):
+            skipped += 1  # a file left in the folder: don't hash it again every sweep
             continue
         checksum = file_checksum(path)
         with transaction.atomic():

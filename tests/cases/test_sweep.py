@@ -193,3 +193,12 @@ def test_a_failed_import_is_tried_again_a_lease_after_it_failed(tmp_path, monkey
     feed_import.refresh_from_db()
     assert feed_import.status == FeedImport.Status.DONE
     assert CrimeLog.objects.count() == 2
+
+
+def test_a_file_left_in_the_folder_is_not_hashed_again(tmp_path, monkeypatch):
+    settled_file(tmp_path, "feed-1.csv")
+    sweep.sweep_folder(folder=tmp_path, source="rms", now=timezone.now())
+    hashed = []
+    monkeypatch.setattr(sweep, "file_checksum", lambda path: hashed.append(path) or "x")
+    result = sweep.sweep_folder(folder=tmp_path, source="rms", now=timezone.now())
+    assert (result.queued, result.skipped_known, hashed) == ([], 1, [])
