@@ -25,6 +25,7 @@ from cases.models import (
     SignalSettings,
 )
 from cases.signals.phrases import normalise_phrase
+from stalking_hub.lib.admin import ListOnlyAdmin
 
 # --- Rules -------------------------------------------------------------------------------------
 
@@ -129,25 +130,6 @@ class SignalSettingsAdmin(admin.ModelAdmin):
 
 
 # --- Records: listed, never opened ------------------------------------------------------------
-
-
-class ListOnlyAdmin(admin.ModelAdmin):
-    """A list of ids and metadata; no detail page, no add, change or delete."""
-
-    list_display_links = None
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # The list only: a single record's page would show its personal data.
-        return obj is None and super().has_view_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(FeedImport)

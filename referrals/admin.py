@@ -8,23 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from referrals.models import AdviceRequest, Guidance, Referral
-
-
-class ListOnlyAdmin(admin.ModelAdmin):
-    list_display_links = None
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # The list only: a single record would show its reasons, notes or question.
-        return obj is None and super().has_view_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from stalking_hub.lib.admin import ListOnlyAdmin
 
 
 @admin.register(Referral)

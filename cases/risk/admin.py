@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from cases.risk.models import Instrument, RiskAssessment
+from stalking_hub.lib.admin import ListOnlyAdmin
 
 
 @admin.register(Instrument)
@@ -37,7 +38,7 @@ class InstrumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(RiskAssessment)
-class RiskAssessmentAdmin(admin.ModelAdmin):
+class RiskAssessmentAdmin(ListOnlyAdmin):
     # Ids, instrument, level and dates only: no answers, rationale or names.
     list_display = [
         "id",
@@ -50,19 +51,5 @@ class RiskAssessmentAdmin(admin.ModelAdmin):
         "reminder_sent_for",
     ]
     list_filter = ["instrument", "final_level"]
-    list_display_links = None
     list_select_related = ["instrument"]
     date_hierarchy = "completed_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # The list only: a single assessment would show its answers.
-        return obj is None and super().has_view_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
