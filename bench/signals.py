@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
 
         from cases.people import link_parties
         from cases.signals import evaluate_logs
-        from stalking_hub.outbox import services as outbox
+        from foundation.outbox import services as outbox
 
         # Alerts stay in the scratch database's outbox: nothing reaches the broker.
         outbox.publish = lambda *, message_ids: 0  # type: ignore[assignment]

@@ -25,7 +25,7 @@ from cases.models import (
     SignalSettings,
 )
 from cases.signals.phrases import normalise_phrase
-from stalking_hub.lib.admin import ListOnlyAdmin
+from foundation.lib.admin import ListOnlyAdmin
 
 # --- Rules -------------------------------------------------------------------------------------
 

@@ -6,6 +6,10 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases and crime logs"
 
     def ready(self) -> None:
+        # Registers the app's @outbox_handler names so a worker can run queued messages.
+        from cases import services  # noqa: F401
+        from cases.feed import notify  # noqa: F401
         from cases.flags import cross_border_flags, register_flag_provider
+        from cases.signals import notify as signal_notify  # noqa: F401
 
         register_flag_provider(cross_border_flags)

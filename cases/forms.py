@@ -13,7 +13,7 @@ from cases.models import Case, CrimeLog, LogReview, Relationship, SignalKind
 from cases.permissions import cases_visible_to, logs_visible_to
 from cases.selectors import CaseFilter, QueueFilter, QueueState, case_owners
 from cases.services import BULK_OUTCOMES, NewCaseData, relationship_from_log
-from stalking_hub.accounts.models import User
+from foundation.accounts.models import User
 
 # One screen of the queue is 50 rows; a bulk action never needs more than a few screens.
 BULK_LIMIT = 200

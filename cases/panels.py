@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from cases.models import Case
-from stalking_hub.accounts.models import User
+from foundation.accounts.models import User
 
 PanelContext = Callable[[Case, User], Mapping[str, object] | None]
 

@@ -31,9 +31,9 @@ from django.utils import timezone
 from cases.models import CaseParty, LogParty, LogSignal, Person, PersonAddress, PersonIdentifier
 from cases.names import normalise_name
 from cases.signals.database import bulk_session, int_array
-from stalking_hub.accounts.models import User
-from stalking_hub.audit.models import AccessRecord
-from stalking_hub.audit.services import record_access
+from foundation.accounts.models import User
+from foundation.audit.models import AccessRecord
+from foundation.audit.services import record_access
 
 # Trigram similarity below this is not worth a reviewer's time (0.3 is pg_trgm's own default
 # threshold for the % operator, which the name-only search uses to reach the GIN index).

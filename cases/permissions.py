@@ -8,10 +8,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases.models import Case, CrimeLog
-from stalking_hub.accounts.models import Role, User
-from stalking_hub.audit.access import fetch_for_user
-from stalking_hub.audit.models import AccessRecord
-from stalking_hub.audit.services import record_access
+from foundation.accounts.models import Role, User
+from foundation.audit.access import fetch_for_user
+from foundation.audit.models import AccessRecord
+from foundation.audit.services import record_access
 
 # Hub roles see every case; other agencies only what is shared with them, while it is shared.
 HUB_CASE_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR)

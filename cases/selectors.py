@@ -28,7 +28,7 @@ from cases.models import (
 )
 from cases.people import candidates_for
 from cases.permissions import cases_visible_to, logs_visible_to, own_logs_for_officer
-from stalking_hub.accounts.models import Role, User
+from foundation.accounts.models import Role, User
 
 # What a queue row shows: never the narrative (it is read on the log's own, audited page).
 QUEUE_FIELDS = (

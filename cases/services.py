@@ -33,8 +33,8 @@ from cases.models import (
     Relationship,
 )
 from cases.permissions import can_manage_case, can_review_logs
-from stalking_hub.accounts.models import Agency, Role, User
-from stalking_hub.outbox.services import enqueue, outbox_handler
+from foundation.accounts.models import Agency, Role, User
+from foundation.outbox.services import enqueue, outbox_handler
 
 
 class CaseError(Exception):
@@ -226,7 +226,7 @@ def bulk_review(
     ]
 
 
-@outbox_handler
+@outbox_handler("cases.send_review_feedback")
 def send_review_feedback(*, review_id: int) -> None:
     """Tell the officer in charge the hub reviewed their log and has feedback for them.
 

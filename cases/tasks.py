@@ -16,7 +16,7 @@ from cases.feed import sweep
 from cases.feed.importer import ImportRefused, run_import
 from cases.feed.notify import send_feed_stale_alert, send_import_finished
 from cases.models import FeedImport
-from stalking_hub.outbox.services import enqueue
+from foundation.outbox.services import enqueue
 
 logger = logging.getLogger(__name__)
 

@@ -39,8 +39,8 @@ from cases.permissions import (
     get_logs_for_user,
 )
 from cases.services import CaseError
-from stalking_hub.accounts.models import Role
-from stalking_hub.lib.http import AuthenticatedHttpRequest
+from foundation.accounts.models import Role
+from foundation.lib.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 

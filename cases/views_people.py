@@ -16,9 +16,9 @@ from cases.forms_people import PersonMergeForm
 from cases.models import LogParty, Person
 from cases.people import PersonMergeError, merge_persons
 from cases.permissions import can_review_logs, get_log_for_user, logs_visible_to
-from stalking_hub.accounts.models import User
-from stalking_hub.audit.access import fetch_for_user
-from stalking_hub.lib.http import AuthenticatedHttpRequest
+from foundation.accounts.models import User
+from foundation.audit.access import fetch_for_user
+from foundation.lib.http import AuthenticatedHttpRequest
 
 MERGED_MESSAGE = "The two records are now one person."
 

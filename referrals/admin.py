@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from referrals.models import AdviceRequest, Guidance, Referral
-from stalking_hub.lib.admin import ListOnlyAdmin
+from foundation.lib.admin import ListOnlyAdmin
 
 
 @admin.register(Referral)

@@ -7,6 +7,7 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from cases.panels import CasePanel, register_case_panel
+        from referrals import notifications  # noqa: F401  (registers outbox handlers)
         from referrals.panels import referrals_panel_context
 
         register_case_panel(

@@ -20,7 +20,7 @@ from referrals.models import (
 from referrals.selectors import receiving_agencies, service_caseworkers, sharing_authorisers
 from referrals.services.casework import OutcomeAnswers
 from referrals.services.referrals import ReferralDetails
-from stalking_hub.accounts.models import Agency, User
+from foundation.accounts.models import Agency, User
 
 _TEXTAREA = {"rows": 4}
 _SCALE = [(n, str(n)) for n in range(1, 6)]

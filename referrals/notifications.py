@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from referrals.models import AdviceCategory, AdviceRequest, Referral, SafetyPlan
-from stalking_hub.accounts.models import Role, User
-from stalking_hub.outbox.services import outbox_handler
+from foundation.accounts.models import Role, User
+from foundation.outbox.services import outbox_handler
 
 
 def send_templated(template: str, context: Mapping[str, object], users: Iterable[User]) -> int:
@@ -84,7 +84,7 @@ def _referral(referral_id: int) -> Referral | None:
 # --- Outbox handlers (user actions) ---------------------------------------------------------------
 
 
-@outbox_handler
+@outbox_handler("referrals.send_referral_sent_email")
 def send_referral_sent_email(*, referral_id: int) -> None:
     """Tell the receiving agency's users that a referral is waiting for their decision."""
     referral = _referral(referral_id)
@@ -93,7 +93,7 @@ def send_referral_sent_email(*, referral_id: int) -> None:
     send_templated("referral_sent", _referral_context(referral), receiving_users(referral))
 
 
-@outbox_handler
+@outbox_handler("referrals.send_referral_decision_email")
 def send_referral_decision_email(*, referral_id: int) -> None:
     """Tell the referrer the agency accepted or declined."""
     referral = _referral(referral_id)
@@ -102,7 +102,7 @@ def send_referral_decision_email(*, referral_id: int) -> None:
     send_templated("referral_decision", _referral_context(referral), [referral.referred_by])
 
 
-@outbox_handler
+@outbox_handler("referrals.send_referral_allocated_email")
 def send_referral_allocated_email(*, referral_id: int) -> None:
     """Tell a caseworker the manager gave them a referral."""
     referral = _referral(referral_id)
@@ -111,7 +111,7 @@ def send_referral_allocated_email(*, referral_id: int) -> None:
     send_templated("referral_allocated", _referral_context(referral), [referral.caseworker])
 
 
-@outbox_handler
+@outbox_handler("referrals.send_urgent_advice_email")
 def send_urgent_advice_email(*, advice_request_id: int) -> None:
     """An urgent request has 4 working hours: tell the queue at once."""
     advice = AdviceRequest.objects.filter(pk=advice_request_id, answered_at=None).first()
@@ -120,7 +120,7 @@ def send_urgent_advice_email(*, advice_request_id: int) -> None:
     send_templated("advice_urgent", _advice_context(advice), advice_queue_users(advice.category))
 
 
-@outbox_handler
+@outbox_handler("referrals.send_advice_answered_email")
 def send_advice_answered_email(*, advice_request_id: int) -> None:
     """Tell the requester their question has an answer (the answer itself stays in the hub)."""
     advice = (

@@ -23,7 +23,7 @@ from referrals.notifications import (
     send_referral_overdue_reminder,
     send_safety_plan_review_reminder,
 )
-from stalking_hub.lib.working_time import LONDON, is_working_time
+from foundation.lib.working_time import LONDON, is_working_time
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from referrals.permissions import (
     casework_visible_to,
     referrals_visible_to,
 )
-from stalking_hub.accounts.models import Agency, Role, User
+from foundation.accounts.models import Agency, Role, User
 
 # --- Referrals ----------------------------------------------------------------------------------
 

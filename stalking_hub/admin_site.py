@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 
-from stalking_hub.accounts.models import Role, User
-from stalking_hub.accounts.selectors import is_mfa_verified
+from foundation.accounts.models import Role, User
+from foundation.accounts.selectors import is_mfa_verified
 
 
 class HubAdminSite(admin.AdminSite):

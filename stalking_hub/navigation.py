@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from referrals.permissions import can_use_advice_queue, can_view_caseload
-from stalking_hub.accounts.models import Role, User
+from foundation.accounts.models import Role, User
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from stalking_hub import health, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", health.health, name="health"),
-    path("accounts/", include("stalking_hub.accounts.urls")),
-    path("audit/", include("stalking_hub.audit.urls")),
+    path("accounts/", include("foundation.accounts.urls")),
+    path("audit/", include("foundation.audit.urls")),
     path("admin/", admin.site.urls),
     path("logs/imports/", include("cases.feed.urls")),
     path("", include("cases.urls")),
-    path("cases/<int:case_id>/risk/", include("cases.risk.urls")),
+    path("cases/<int:case_id>/risk/", include("risk.urls")),
     path("", include("referrals.urls")),
 ]

@@ -2,7 +2,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from stalking_hub.lib.http import AuthenticatedHttpRequest
+from foundation.lib.http import AuthenticatedHttpRequest
 from stalking_hub.navigation import items_for
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stalking_hub.accounts.models import Agency, Role, User
+from foundation.accounts.models import Agency, Role, User
 from tests.factories import AgencyFactory, UserFactory
 
 HOME_FORCE = "Home Force"

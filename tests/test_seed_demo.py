@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from stalking_hub.accounts.models import Role, User
+from foundation.accounts.models import Role, User
 from stalking_hub.demo.accounts import DEMO_PASSWORD, demo_email
 
 pytestmark = pytest.mark.django_db

@@ -30,7 +30,7 @@ from cases.feed.schema import FeedUnreadable, ParsedRecord, RawBatch
 from cases.feed.staging import STAGE_SQL, changed_rows, stage_batch, upsert_staged
 from cases.hooks import run_after_import
 from cases.models import FeedImport, FeedImportError
-from stalking_hub.accounts.models import User
+from foundation.accounts.models import User
 
 logger = logging.getLogger(__name__)
 

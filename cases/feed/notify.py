@@ -5,8 +5,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from cases.models import FeedImport, FeedStaleAlert
-from stalking_hub.accounts.models import Role, User
-from stalking_hub.outbox.services import outbox_handler
+from foundation.accounts.models import Role, User
+from foundation.outbox.services import outbox_handler
 
 
 def _coordinator_emails() -> list[str]:
@@ -17,7 +17,7 @@ def _coordinator_emails() -> list[str]:
     )
 
 
-@outbox_handler
+@outbox_handler("cases.send_feed_stale_alert")
 def send_feed_stale_alert(*, alert_id: int) -> None:
     """A silent feed is a failure, not a quiet day: tell the coordinators at once."""
     alert = FeedStaleAlert.objects.filter(pk=alert_id).first()
@@ -33,7 +33,7 @@ def send_feed_stale_alert(*, alert_id: int) -> None:
     )
 
 
-@outbox_handler
+@outbox_handler("cases.send_import_finished")
 def send_import_finished(*, import_id: int) -> None:
     """Tell the person who uploaded a feed that its import finished (counts only)."""
     feed_import = FeedImport.objects.select_related("started_by").filter(pk=import_id).first()

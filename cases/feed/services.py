@@ -11,7 +11,7 @@ from django.db import transaction
 
 from cases.feed.importer import create_feed_import
 from cases.models import FeedImport
-from stalking_hub.accounts.models import User
+from foundation.accounts.models import User
 
 
 def upload_dir() -> Path:

@@ -11,7 +11,7 @@ from cases.feed.importer import report
 from cases.feed.sweep import last_feed_at
 from cases.models import FeedImport
 from cases.permissions import can_review_logs
-from stalking_hub.lib.http import AuthenticatedHttpRequest
+from foundation.lib.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
 ERRORS_SHOWN = 200

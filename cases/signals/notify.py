@@ -12,8 +12,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from stalking_hub.accounts.models import Role, User
-from stalking_hub.outbox.services import enqueue, outbox_handler
+from foundation.accounts.models import Role, User
+from foundation.outbox.services import enqueue, outbox_handler
 
 # A first import can make hundreds of logs high risk at once: the e-mail lists this many and
 # points to the review queue for the rest.
@@ -32,7 +32,7 @@ def alert_coordinators(*, log_ids: Sequence[int]) -> None:
     enqueue(send_high_risk_alert, log_ids=sorted(log_ids))
 
 
-@outbox_handler
+@outbox_handler("cases.send_high_risk_alert")
 def send_high_risk_alert(*, log_ids: list[int]) -> None:
     """E-mail every active coordinator: log ids and page paths only, no names or narrative."""
     recipients = list(

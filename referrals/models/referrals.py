@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 
-from stalking_hub.accounts.models import Agency
+from foundation.accounts.models import Agency
 
 # Reminder bookkeeping changes often and says nothing about the referral itself.
 _REMINDER_FIELDS = ["chased_at", "chase_count", "chase_claimed_at"]

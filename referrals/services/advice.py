@@ -21,13 +21,13 @@ from referrals.permissions import (
     can_manage_guidance,
     can_submit_advice,
 )
-from stalking_hub.accounts.models import User
-from stalking_hub.lib.working_time import (
+from foundation.accounts.models import User
+from foundation.lib.working_time import (
     add_working_time,
     end_of_working_day,
     subtract_working_time,
 )
-from stalking_hub.outbox.services import enqueue
+from foundation.outbox.services import enqueue
 
 URGENT_WITHIN = timedelta(hours=4)
 ROUTINE_WORKING_DAYS = 2

@@ -27,7 +27,7 @@ from referrals.models import (
 )
 from referrals.permissions import can_write_casework
 from referrals.services.referrals import close_referral
-from stalking_hub.accounts.models import User
+from foundation.accounts.models import User
 
 # Clocks differ a little between devices; a contact "in the future" beyond this is a mistake.
 _CLOCK_SKEW = timedelta(minutes=5)

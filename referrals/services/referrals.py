@@ -32,9 +32,9 @@ from referrals.permissions import (
     can_start_referral,
     is_isac_of,
 )
-from stalking_hub.accounts.models import Agency, User
-from stalking_hub.lib.working_time import add_working_days
-from stalking_hub.outbox.services import enqueue
+from foundation.accounts.models import Agency, User
+from foundation.lib.working_time import add_working_days
+from foundation.outbox.services import enqueue
 
 State = Referral.State
 

@@ -34,8 +34,8 @@ from referrals.permissions import (
     get_casework_for_user,
 )
 from referrals.services import casework as services
-from stalking_hub.accounts.models import Agency
-from stalking_hub.lib.http import AuthenticatedHttpRequest
+from foundation.accounts.models import Agency
+from foundation.lib.http import AuthenticatedHttpRequest
 
 
 @require_GET

@@ -41,7 +41,7 @@ from referrals.permissions import (
 )
 from referrals.services import referrals as services
 from referrals.views.common import PAGE_SIZE, query_without_page
-from stalking_hub.lib.http import AuthenticatedHttpRequest
+from foundation.lib.http import AuthenticatedHttpRequest
 
 
 @require_GET

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stalking_hub.accounts.models import Agency, Role, User
+from foundation.accounts.models import Agency, Role, User
 
 # Documented in README.md; seed_demo refuses to run unless DEBUG is on.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105

@@ -34,7 +34,7 @@ from cases.services import (
     relationship_from_log,
 )
 from cases.signals import evaluate_logs
-from stalking_hub.accounts.models import User
+from foundation.accounts.models import User
 from stalking_hub.demo.accounts import demo_email
 
 CASE_COUNT = 15

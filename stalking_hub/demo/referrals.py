@@ -34,9 +34,9 @@ from referrals.models import (
     SupportNeed,
 )
 from referrals.services.advice import DUE_SOON_NOTICE, due_at_for
-from stalking_hub.accounts.models import Agency, User
+from foundation.accounts.models import Agency, User
 from stalking_hub.demo.accounts import ISAC, demo_email
-from stalking_hub.lib.working_time import add_working_days, subtract_working_time
+from foundation.lib.working_time import add_working_days, subtract_working_time
 
 PROBATION = "Northshire Probation Delivery Unit"
 MENTAL_HEALTH = "Northshire Mental Health NHS Trust"

@@ -71,19 +71,19 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
-    "stalking_hub.accounts",
-    "stalking_hub.audit",
-    "stalking_hub.outbox",
+    "foundation.accounts",
+    "foundation.audit",
+    "foundation.outbox",
     "stalking_hub.demo",
     "cases",
-    "cases.risk",
+    "risk",
     "referrals",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "stalking_hub.audit.middleware.RequestIdMiddleware",
+    "foundation.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,10 +91,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "stalking_hub.accounts.middleware.SessionLimitMiddleware",
-    "stalking_hub.accounts.middleware.RequireMFAMiddleware",
+    "foundation.accounts.middleware.SessionLimitMiddleware",
+    "foundation.accounts.middleware.RequireMFAMiddleware",
     "pghistory.middleware.HistoryMiddleware",
-    "stalking_hub.audit.middleware.AuditFailClosedMiddleware",
+    "foundation.audit.middleware.AuditFailClosedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Axes must come last: it turns a lockout into the lockout page.
@@ -117,7 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "stalking_hub.navigation.navigation",
             ],
-            "builtins": ["stalking_hub.lib.templatetags"],
+            "builtins": ["foundation.lib.templatetags"],
         },
     },
 ]
@@ -167,7 +167,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # --- Sessions: 30-minute idle limit (cookie age renewed on every request), 12-hour absolute
 # limit enforced by SessionLimitMiddleware. The DB store records the user so a leaver's
 # sessions can all be ended at once.
-SESSION_ENGINE = "stalking_hub.accounts.sessions"
+SESSION_ENGINE = "foundation.accounts.sessions"
 SESSION_COOKIE_AGE = env.int("HUB_SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -4,7 +4,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from stalking_hub.accounts import services
+from foundation.accounts import services
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from stalking_hub.accounts import services
-from stalking_hub.accounts.middleware import SESSION_STARTED_KEY
-from stalking_hub.accounts.models import UserSession
+from foundation.accounts import services
+from foundation.accounts.middleware import SESSION_STARTED_KEY
+from foundation.accounts.models import UserSession
 
 pytestmark = pytest.mark.django_db
 

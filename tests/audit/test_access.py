@@ -2,7 +2,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from stalking_hub.audit.models import AccessRecord
+from foundation.audit.models import AccessRecord
 from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_bad_filter_input_gets_a_clear_message(client, auditor):
 def test_changes_to_users_are_kept_as_history_including_bulk_updates(officer):
     from pghistory.models import Events
 
-    from stalking_hub.accounts.models import User
+    from foundation.accounts.models import User
 
     User.objects.filter(pk=officer.pk).update(full_name="Renamed Officer")
     names = list(Events.objects.tracks(officer).values_list("pgh_data__full_name", flat=True))

@@ -4,8 +4,8 @@ from django.http import HttpResponse
 from django.urls import path
 
 from stalking_hub import urls as hub_urls
-from stalking_hub.accounts.models import Agency
-from stalking_hub.audit.access import fetch_for_user
+from foundation.accounts.models import Agency
+from foundation.audit.access import fetch_for_user
 
 
 def agency_detail(request, pk):

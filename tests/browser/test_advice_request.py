@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from referrals.models import AdviceRequest
 from stalking_hub.demo.accounts import DEMO_PASSWORD, demo_email, seed_accounts
-from stalking_hub.outbox.tasks import run_outbox_message
+from foundation.outbox.tasks import run_outbox_message
 from tests.browser.conftest import sign_in
 from tests.factories.referrals import GuidanceFactory
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.risk.sync import sync_instruments
+from risk.sync import sync_instruments
 from stalking_hub.demo.accounts import DEMO_PASSWORD, demo_email, seed_accounts
 from tests.browser.conftest import sign_in
 from tests.factories import CaseFactory, RiskAssessmentFactory

@@ -186,7 +186,7 @@ def test_officer_user_for_matches_email_or_collar_number(home_force):
 
 def test_demo_seeding_opens_cases_and_gives_officers_feedback_once():
     from cases.selectors import officer_feedback
-    from stalking_hub.accounts.models import User
+    from foundation.accounts.models import User
     from stalking_hub.demo.accounts import demo_email, seed_accounts
     from stalking_hub.demo.cases import seed_cases
 

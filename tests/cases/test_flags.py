@@ -20,7 +20,7 @@ from cases.flags import (
 )
 from cases.models import Case
 from cases.panels import CasePanel, panels_for, register_case_panel, unregister_case_panel
-from stalking_hub.accounts.models import Role, User
+from foundation.accounts.models import Role, User
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db

@@ -26,8 +26,8 @@ from cases.people import (
     link_parties,
     merge_persons,
 )
-from stalking_hub.accounts.models import User
-from stalking_hub.audit.models import AccessRecord
+from foundation.accounts.models import User
+from foundation.audit.models import AccessRecord
 from tests.factories import (
     CaseFactory,
     CrimeLogFactory,

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CrimeLog, LogParty, Person
-from stalking_hub.audit.models import AccessRecord
+from foundation.audit.models import AccessRecord
 from tests.conftest import ROLE_FIXTURES
 from tests.factories import CrimeLogFactory, LogPartyFactory, PersonFactory
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from cases.models import Case, CaseLog, CaseParty, CrimeLog, LogReview, PartyRole
 from cases.services import NewCaseData, ReviewError, record_review
-from stalking_hub.audit.models import AccessRecord
-from stalking_hub.outbox.models import OutboxMessage
+from foundation.audit.models import AccessRecord
+from foundation.outbox.models import OutboxMessage
 from tests.factories import (
     CaseFactory,
     CrimeLogFactory,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cases.risk.definitions import (
+from risk.definitions import (
     INSTRUMENTS_DIR,
     AnswerType,
     InstrumentDefinition,
@@ -19,7 +19,7 @@ from cases.risk.definitions import (
     load_instrument,
     load_instruments,
 )
-from cases.risk.scoring import (
+from risk.scoring import (
     InvalidAnswers,
     JudgementRefused,
     applies,
@@ -27,7 +27,7 @@ from cases.risk.scoring import (
     decide_final_level,
     validate_answers,
 )
-from cases.risk.wording import (
+from risk.wording import (
     NO_WORDING_NOTE,
     WordingFileError,
     display_text,
@@ -583,7 +583,7 @@ def test_wording_version_mismatch_is_a_warning(tmp_path, instruments, caplog):
     loaded = load_wording(instruments["dash"], tmp_path)
     assert len(loaded.warnings) == 1
     assert "version 0" in loaded.warnings[0]
-    with caplog.at_level(logging.WARNING, logger="cases.risk.wording"):
+    with caplog.at_level(logging.WARNING, logger="risk.wording"):
         assert wording_for(instruments["dash"], tmp_path)["dash_01"].text == "x"
     assert "check that the item keys still match" in caplog.text
 

@@ -22,8 +22,8 @@ from cases.models import (
 from cases.signals import evaluate_logs
 from cases.signals.notify import send_high_risk_alert
 from cases.signals.phrases import PhraseMatcher
-from stalking_hub.accounts.models import Role, User
-from stalking_hub.outbox.models import OutboxMessage
+from foundation.accounts.models import Role, User
+from foundation.outbox.models import OutboxMessage
 from tests.factories import (
     CaseFactory,
     CrimeLogFactory,
@@ -302,7 +302,7 @@ def test_breach_flag_is_high_risk_and_alerts_the_coordinators_once(
     assert log.high_risk_notified_at == NOW
     assert first.newly_high_risk == [log.pk]
     assert again.newly_high_risk == []
-    messages = OutboxMessage.objects.filter(handler="cases.signals.notify.send_high_risk_alert")
+    messages = OutboxMessage.objects.filter(handler="cases.send_high_risk_alert")
     assert [m.kwargs for m in messages] == [{"log_ids": [log.pk]}]
 
     # The handler e-mails every active coordinator: id and page path only.

@@ -17,8 +17,8 @@ from cases import tasks
 from cases.feed import sweep
 from cases.feed.importer import create_feed_import
 from cases.models import CrimeLog, FeedImport, FeedStaleAlert
-from stalking_hub.outbox.models import OutboxMessage
-from stalking_hub.outbox.services import run_message
+from foundation.outbox.models import OutboxMessage
+from foundation.outbox.services import run_message
 
 pytestmark = pytest.mark.django_db
 

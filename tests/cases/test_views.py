@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Case, CaseLog, CaseParty, CaseShare, LogReview, PartyRole, SignalKind
-from stalking_hub.audit.models import AccessRecord
+from foundation.audit.models import AccessRecord
 from tests.conftest import ROLE_FIXTURES
 from tests.factories import (
     CaseFactory,

@@ -1,6 +1,6 @@
 import factory
 
-from stalking_hub.accounts.models import Agency, Role, User
+from foundation.accounts.models import Agency, Role, User
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 

@@ -22,7 +22,7 @@ from referrals.models import (
     Referral,
     SafetyPlan,
 )
-from stalking_hub.accounts.models import Agency
+from foundation.accounts.models import Agency
 from tests.factories.accounts import AgencyFactory, UserFactory
 from tests.factories.cases import CaseFactory
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import factory
 
-from cases.risk.models import Instrument, RiskAssessment
-from cases.risk.scoring import compute_result
-from cases.risk.sync import definition_of, sync_instruments
+from risk.models import Instrument, RiskAssessment
+from risk.scoring import compute_result
+from risk.sync import definition_of, sync_instruments
 from tests.factories.accounts import UserFactory
 from tests.factories.cases import CaseFactory
 

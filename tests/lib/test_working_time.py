@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from stalking_hub.lib.working_time import (
+from foundation.lib.working_time import (
     LONDON,
     WorkingTimeError,
     add_working_days,

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from stalking_hub.accounts.notifications import send_password_changed_email
-from stalking_hub.outbox import services
-from stalking_hub.outbox.models import OutboxMessage
-from stalking_hub.outbox.tasks import run_outbox_message
+from foundation.accounts.notifications import send_password_changed_email
+from foundation.outbox import services
+from foundation.outbox.models import OutboxMessage
+from foundation.outbox.tasks import run_outbox_message
 from tests.factories.accounts import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -97,8 +97,7 @@ def test_a_handler_that_fails_leaves_the_message_to_run_again(officer, monkeypat
     def explode(**kwargs):
         raise ConnectionError("smtp down")
 
-    explode._hub_outbox_handler = True
-    monkeypatch.setattr("stalking_hub.accounts.notifications.send_password_changed_email", explode)
+    monkeypatch.setitem(services._registry, "accounts.send_password_changed_email", explode)
     with pytest.raises(ConnectionError):
         services.run_message(message_id=message.pk)
     message.refresh_from_db()
@@ -121,3 +120,24 @@ def test_enqueue_publishes_after_commit(officer, published, django_capture_on_co
     assert len(callbacks) == 1
     callbacks[0]()
     assert published == [message.pk]
+
+
+def test_a_message_stores_the_handler_s_registered_name_not_its_python_path(officer):
+    message = services.enqueue(send_password_changed_email, user_id=officer.pk)
+
+    assert message.handler == "accounts.send_password_changed_email"
+
+
+def test_a_function_without_the_decorator_cannot_be_enqueued(officer):
+    def plain(**kwargs):
+        return None
+
+    with pytest.raises(services.NotAnOutboxHandler):
+        services.enqueue(plain, user_id=officer.pk)
+
+
+def test_a_message_naming_no_registered_handler_is_refused_not_imported(officer):
+    message = OutboxMessage.objects.create(handler="os.system", kwargs={})
+
+    with pytest.raises(services.NotAnOutboxHandler):
+        services.run_message(message_id=message.pk)

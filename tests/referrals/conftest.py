@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from cases.models import CaseParty, PartyRole
-from stalking_hub.accounts.models import Agency, Role, User
-from stalking_hub.outbox.models import OutboxMessage
-from stalking_hub.outbox.tasks import run_outbox_message
+from foundation.accounts.models import Agency, Role, User
+from foundation.outbox.models import OutboxMessage
+from foundation.outbox.tasks import run_outbox_message
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 
 VICTIM_NAME = "Ottoline Synthetic-Victim"
@@ -62,7 +62,7 @@ def outbox_handlers() -> list[str]:
 
 def run_outbox() -> None:
     """Run every pending outbox message, as a worker would."""
-    from stalking_hub.outbox.services import run_message
+    from foundation.outbox.services import run_message
 
     for message in OutboxMessage.objects.filter(completed_at=None):
         run_message(message_id=message.pk)

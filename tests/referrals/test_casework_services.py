@@ -13,7 +13,7 @@ from referrals.errors import IllegalTransition, NotAllowed, ReferralError
 from referrals.models import Contact, OutcomeMeasure, Referral, SafetyPlan
 from referrals.services import casework as services
 from referrals.services.casework import OutcomeAnswers
-from stalking_hub.lib.working_time import LONDON
+from foundation.lib.working_time import LONDON
 from tests.factories.referrals import ReferralFactory, SafetyPlanFactory
 
 pytestmark = pytest.mark.django_db

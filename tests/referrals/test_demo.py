@@ -8,7 +8,7 @@ from django.core.management import call_command
 from cases.models import CaseShare
 from referrals.models import AdviceRequest, Guidance, Referral
 from referrals.permissions import referrals_visible_to
-from stalking_hub.accounts.models import User
+from foundation.accounts.models import User
 from stalking_hub.demo.accounts import demo_email, seed_accounts
 from stalking_hub.demo.referrals import seed_referrals
 

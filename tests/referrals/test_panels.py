@@ -11,7 +11,7 @@ from django.urls import reverse
 from cases.models import CaseShare
 from referrals import tasks
 from referrals.panels import referrals_panel_context
-from stalking_hub.lib.working_time import LONDON
+from foundation.lib.working_time import LONDON
 from tests.factories.referrals import ReferralFactory
 
 pytestmark = pytest.mark.django_db

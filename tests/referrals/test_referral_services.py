@@ -14,7 +14,7 @@ from referrals.models import Referral, ReferralTransition
 from referrals.selectors import referral_history
 from referrals.services import referrals as services
 from referrals.services.referrals import ReferralDetails
-from stalking_hub.lib.working_time import LONDON
+from foundation.lib.working_time import LONDON
 from tests.factories.referrals import ReferralFactory
 from tests.referrals.conftest import outbox_handlers
 

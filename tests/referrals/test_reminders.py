@@ -12,7 +12,7 @@ from django.db import connection
 
 from referrals import reminders
 from referrals.models import AdviceRequest, Referral, SafetyPlan
-from stalking_hub.lib.working_time import LONDON
+from foundation.lib.working_time import LONDON
 from tests.factories import CaseFactory
 from tests.factories.referrals import AdviceRequestFactory, ReferralFactory, SafetyPlanFactory
 

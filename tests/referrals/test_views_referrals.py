@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from referrals.models import Referral
-from stalking_hub.audit.models import AccessRecord
+from foundation.audit.models import AccessRecord
 from tests.conftest import ROLE_FIXTURES
 from tests.factories import CaseFactory
 from tests.factories.referrals import ReferralFactory

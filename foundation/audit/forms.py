@@ -1,0 +1,30 @@
+from datetime import date
+
+from django import forms
+
+from foundation.audit.models import AccessRecord
+
+
+class AccessRecordFilterForm(forms.Form):
+    user_email = forms.EmailField(label="User e-mail", required=False)
+    object_type = forms.CharField(label="Record type", required=False, max_length=64)
+    object_id = forms.CharField(label="Record id", required=False, max_length=64)
+    action = forms.ChoiceField(
+        choices=[("", "Any action"), *AccessRecord.Action.choices], required=False
+    )
+    outcome = forms.ChoiceField(
+        choices=[("", "Any outcome"), *AccessRecord.Outcome.choices], required=False
+    )
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if isinstance(start, date) and isinstance(end, date) and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned

@@ -1,0 +1,47 @@
+"""Writing access records. Every access function calls `record_access`; nothing else writes."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, transaction
+
+from foundation.accounts.models import User
+from foundation.audit.context import current_request_id
+from foundation.audit.models import AccessRecord
+
+logger = logging.getLogger(__name__)
+
+
+class AuditUnavailable(Exception):
+    """The access record could not be written, so the data must not be served."""
+
+
+def record_access(
+    *,
+    user: User,
+    action: str,
+    object_type: str,
+    object_id: object,
+    justification: str = "",
+    outcome: str = AccessRecord.Outcome.ALLOWED,
+) -> AccessRecord:
+    """Write one access record synchronously. Raises AuditUnavailable if it cannot be written."""
+    try:
+        # A savepoint: a failed write must not poison the caller's transaction, and the caller
+        # still learns that it failed.
+        with transaction.atomic():
+            return AccessRecord.objects.create(
+                user=user,
+                roles=",".join(user.roles),
+                agency_name=user.agency.name if user.agency_id and user.agency else "",
+                action=action,
+                outcome=outcome,
+                object_type=object_type,
+                object_id=str(object_id)[:64],
+                justification=justification[:500],
+                request_id=current_request_id.get(),
+            )
+    except DatabaseError as exc:
+        logger.error("access record not written (request %s)", current_request_id.get())
+        raise AuditUnavailable from exc

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class RiskConfig(AppConfig):
+    name = "risk"
+    label = "risk"
+    verbose_name = "Risk assessments"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from cases.flags import register_flag_provider
+        from cases.panels import CasePanel, register_case_panel
+        from risk.checks import check_instrument_files
+        from risk.flags import risk_flags
+        from risk.panels import risk_panel_context
+
+        register_flag_provider(risk_flags)
+        register_case_panel(
+            CasePanel(
+                key="risk",
+                title="Risk",
+                template="risk/panel.html",
+                order=10,
+                context=risk_panel_context,
+            )
+        )
+        checks.register(check_instrument_files)

@@ -1,0 +1,34 @@
+"""The "Risk" panel on the case page (registered in RiskConfig.ready(); cases/panels.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cases.models import Case
+from risk.chart import risk_chart
+from risk.permissions import can_assess, can_view_risk
+from risk.selectors import assessments_for_case
+from foundation.accounts.models import User
+
+# The panel shows the latest few; the history page has them all.
+PANEL_TIMELINE_LENGTH = 6
+
+
+def risk_panel_context(case: Case, user: User) -> Mapping[str, object] | None:
+    """Current risk, the timeline and the chart; None for users who may not see assessments.
+
+    One query for the assessments, whatever their number. An ISAC sees only the
+    victim-focused ones; the current level is the case's own field, which they may see.
+    """
+    if not can_view_risk(user):
+        return None
+    assessments = list(assessments_for_case(user, case))
+    return {
+        "current_risk": case.current_risk,
+        "current_risk_label": case.get_current_risk_display(),
+        "current_risk_at": case.current_risk_at,
+        "timeline": list(reversed(assessments))[:PANEL_TIMELINE_LENGTH],
+        "more": max(0, len(assessments) - PANEL_TIMELINE_LENGTH),
+        "chart": risk_chart(assessments),
+        "can_assess": can_assess(user) and case.status == Case.Status.OPEN,
+    }

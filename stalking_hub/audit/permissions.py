@@ -1,5 +1,0 @@
-from stalking_hub.accounts.models import Role, User
-
-
-def can_view_access_records(user: User) -> bool:
-    return user.has_role(Role.AUDITOR)

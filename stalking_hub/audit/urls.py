@@ -1,9 +1,0 @@
-from django.urls import path
-
-from stalking_hub.audit import views
-
-app_name = "audit"
-
-urlpatterns = [
-    path("access/", views.access_record_list, name="access_records"),
-]

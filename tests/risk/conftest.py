@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+
+from cases.models import Case, CaseShare
+from risk.sync import sync_instruments
+from cases.services import share_case
+from foundation.accounts.models import Agency, User
+from tests.factories import CaseFactory
+
+
+@pytest.fixture(autouse=True)
+def _instruments(db) -> None:
+    # The data migration loads them, but transactional tests elsewhere flush the table.
+    sync_instruments()
+
+
+@pytest.fixture
+def case(coordinator: User) -> Case:
+    return CaseFactory(owner=coordinator)
+
+
+@pytest.fixture
+def shared_case(case: Case, isac_service: Agency, coordinator: User) -> Case:
+    """The case, referred to the ISAC service (a live share with their agency)."""
+    share_case(
+        case=case,
+        agency=isac_service,
+        purpose=CaseShare.Purpose.REFERRAL,
+        source_ref="referral-1",
+        victim_consented=True,
+        by=coordinator,
+    )
+    return case
