@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from referrals.models import AdviceRequest, Guidance, Referral
 from foundation.lib.admin import ListOnlyAdmin
+from referrals.models import AdviceRequest, Guidance, Referral
 
 
 @admin.register(Referral)

@@ -8,6 +8,7 @@ from django import forms
 
 from cases.models import Case, RiskLevel
 from cases.permissions import cases_visible_to
+from foundation.accounts.models import Agency, User
 from referrals.models import (
     AdviceCategory,
     AdviceRequest,
@@ -20,7 +21,6 @@ from referrals.models import (
 from referrals.selectors import receiving_agencies, service_caseworkers, sharing_authorisers
 from referrals.services.casework import OutcomeAnswers
 from referrals.services.referrals import ReferralDetails
-from foundation.accounts.models import Agency, User
 
 _TEXTAREA = {"rows": 4}
 _SCALE = [(n, str(n)) for n in range(1, 6)]

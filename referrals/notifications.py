@@ -17,9 +17,9 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from referrals.models import AdviceCategory, AdviceRequest, Referral, SafetyPlan
 from foundation.accounts.models import Role, User
 from foundation.outbox.services import outbox_handler
+from referrals.models import AdviceCategory, AdviceRequest, Referral, SafetyPlan
 
 
 def send_templated(template: str, context: Mapping[str, object], users: Iterable[User]) -> int:

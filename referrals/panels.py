@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from django.utils import timezone
 
 from cases.models import Case
+from foundation.accounts.models import User
 from referrals.permissions import HUB_READ_ROLES, can_refer
 from referrals.selectors import referrals_for_case
-from foundation.accounts.models import User
 
 
 def referrals_panel_context(case: Case, user: User) -> Mapping[str, object] | None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from referrals.models import AdviceCategory, AdviceRequest, Guidance, Referral
 from foundation.accounts.models import Agency, Role, User
 from foundation.audit.access import fetch_for_user
+from referrals.models import AdviceCategory, AdviceRequest, Guidance, Referral
 
 # The hub reads every referral; the coordinator and tactical lead make and manage them.
 HUB_READ_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR)

@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from foundation.lib.working_time import LONDON, is_working_time
 from referrals.models import AdviceRequest, Referral, SafetyPlan
 from referrals.notifications import (
     send_advice_due_soon_reminder,
@@ -23,7 +24,6 @@ from referrals.notifications import (
     send_referral_overdue_reminder,
     send_safety_plan_review_reminder,
 )
-from foundation.lib.working_time import LONDON, is_working_time
 
 logger = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from cases.models import Case
+from foundation.accounts.models import Agency, Role, User
 from referrals.models import (
     AdviceRequest,
     Contact,
@@ -27,7 +28,6 @@ from referrals.permissions import (
     casework_visible_to,
     referrals_visible_to,
 )
-from foundation.accounts.models import Agency, Role, User
 
 # --- Referrals ----------------------------------------------------------------------------------
 

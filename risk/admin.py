@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from risk.models import Instrument, RiskAssessment
 from foundation.lib.admin import ListOnlyAdmin
+from risk.models import Instrument, RiskAssessment
 
 
 @admin.register(Instrument)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cases.models import Case
+from foundation.accounts.models import User
 from risk.chart import risk_chart
 from risk.permissions import can_assess, can_view_risk
 from risk.selectors import assessments_for_case
-from foundation.accounts.models import User
 
 # The panel shows the latest few; the history page has them all.
 PANEL_TIMELINE_LENGTH = 6

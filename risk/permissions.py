@@ -18,9 +18,9 @@ from django.shortcuts import get_object_or_404
 
 from cases.models import Case
 from cases.permissions import cases_visible_to
-from risk.models import Instrument, RiskAssessment
 from foundation.accounts.models import Role, User
 from foundation.audit.access import fetch_for_user
+from risk.models import Instrument, RiskAssessment
 
 HUB_VIEWER_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR)
 HUB_ASSESSOR_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD)

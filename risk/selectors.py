@@ -7,9 +7,9 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 
 from cases.models import Case
+from foundation.accounts.models import User
 from risk.models import RiskAssessment
 from risk.permissions import assessments_visible_to
-from foundation.accounts.models import User
 
 
 def assessments_for_case(user: User, case: Case) -> QuerySet[RiskAssessment]:

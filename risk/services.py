@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case
+from foundation.accounts.models import User
 from risk.definitions import Level
 from risk.models import Instrument, RiskAssessment
 from risk.permissions import can_complete_instrument, cases_for_assessment
 from risk.scoring import compute_result, decide_final_level
 from risk.sync import definition_of
-from foundation.accounts.models import User
 
 
 class AssessmentRefused(Exception):

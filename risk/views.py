@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from foundation.lib.http import AuthenticatedHttpRequest
 from risk import services
 from risk.chart import risk_chart
 from risk.definitions import InstrumentDefinition
@@ -35,7 +36,6 @@ from risk.scoring import (
 from risk.selectors import assessments_for_case
 from risk.sync import definition_of
 from risk.wording import ItemWording, LocalWording, WordingFileError, load_wording
-from foundation.lib.http import AuthenticatedHttpRequest
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
-from referrals.permissions import can_use_advice_queue, can_view_caseload
 from foundation.accounts.models import Role, User
+from referrals.permissions import can_use_advice_queue, can_view_caseload
 
 
 @dataclass(frozen=True)

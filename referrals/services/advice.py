@@ -13,6 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import CrimeLog
+from foundation.accounts.models import User
+from foundation.lib.working_time import (
+    add_working_time,
+    end_of_working_day,
+    subtract_working_time,
+)
+from foundation.outbox.services import enqueue
 from referrals.errors import NotAllowed, ReferralError
 from referrals.models import AdviceCategory, AdviceRequest, Guidance
 from referrals.notifications import send_advice_answered_email, send_urgent_advice_email
@@ -21,13 +28,6 @@ from referrals.permissions import (
     can_manage_guidance,
     can_submit_advice,
 )
-from foundation.accounts.models import User
-from foundation.lib.working_time import (
-    add_working_time,
-    end_of_working_day,
-    subtract_working_time,
-)
-from foundation.outbox.services import enqueue
 
 URGENT_WITHIN = timedelta(hours=4)
 ROUTINE_WORKING_DAYS = 2

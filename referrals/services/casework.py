@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cases.models import RiskLevel
+from foundation.accounts.models import User
 from referrals.errors import NotAllowed, ReferralError
 from referrals.models import (
     Contact,
@@ -27,7 +28,6 @@ from referrals.models import (
 )
 from referrals.permissions import can_write_casework
 from referrals.services.referrals import close_referral
-from foundation.accounts.models import User
 
 # Clocks differ a little between devices; a contact "in the future" beyond this is a mistake.
 _CLOCK_SKEW = timedelta(minutes=5)

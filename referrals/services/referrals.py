@@ -16,6 +16,9 @@ from django.utils import timezone
 
 from cases.models import Case, CaseShare
 from cases.services import end_case_share, share_case
+from foundation.accounts.models import Agency, User
+from foundation.lib.working_time import add_working_days
+from foundation.outbox.services import enqueue
 from referrals.errors import ConsentRequired, IllegalTransition, NotAllowed, ReferralError
 from referrals.models import Referral, ReferralTransition
 from referrals.notifications import (
@@ -32,9 +35,6 @@ from referrals.permissions import (
     can_start_referral,
     is_isac_of,
 )
-from foundation.accounts.models import Agency, User
-from foundation.lib.working_time import add_working_days
-from foundation.outbox.services import enqueue
 
 State = Referral.State
 

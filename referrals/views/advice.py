@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.permissions import logs_visible_to
+from foundation.lib.http import AuthenticatedHttpRequest
 from referrals import selectors
 from referrals.errors import ReferralError
 from referrals.forms import (
@@ -33,7 +34,6 @@ from referrals.permissions import (
 )
 from referrals.services import advice as services
 from referrals.views.common import PAGE_SIZE, query_without_page
-from foundation.lib.http import AuthenticatedHttpRequest
 
 
 @require_GET

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from foundation.accounts.models import Agency
+from foundation.lib.http import AuthenticatedHttpRequest
 from referrals import selectors
 from referrals.errors import ReferralError
 from referrals.forms import (
@@ -34,8 +36,6 @@ from referrals.permissions import (
     get_casework_for_user,
 )
 from referrals.services import casework as services
-from foundation.accounts.models import Agency
-from foundation.lib.http import AuthenticatedHttpRequest
 
 
 @require_GET

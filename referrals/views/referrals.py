@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.permissions import cases_visible_to, get_case_for_user
+from foundation.lib.http import AuthenticatedHttpRequest
 from referrals import selectors
 from referrals.errors import ReferralError
 from referrals.forms import (
@@ -41,7 +42,6 @@ from referrals.permissions import (
 )
 from referrals.services import referrals as services
 from referrals.views.common import PAGE_SIZE, query_without_page
-from foundation.lib.http import AuthenticatedHttpRequest
 
 
 @require_GET

@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, CaseShare, CrimeLog
+from foundation.accounts.models import Agency, User
+from foundation.lib.working_time import add_working_days, subtract_working_time
 from referrals.models import (
     AdviceCategory,
     AdviceRequest,
@@ -34,9 +36,7 @@ from referrals.models import (
     SupportNeed,
 )
 from referrals.services.advice import DUE_SOON_NOTICE, due_at_for
-from foundation.accounts.models import Agency, User
 from stalking_hub.demo.accounts import ISAC, demo_email
-from foundation.lib.working_time import add_working_days, subtract_working_time
 
 PROBATION = "Northshire Probation Delivery Unit"
 MENTAL_HEALTH = "Northshire Mental Health NHS Trust"

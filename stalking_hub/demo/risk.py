@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case
+from foundation.accounts.models import Agency, User
 from risk.definitions import Level
 from risk.models import Instrument, RiskAssessment
 from risk.scoring import compute_result, decide_final_level
 from risk.sync import definition_of, sync_instruments
-from foundation.accounts.models import Agency, User
 from stalking_hub.demo.accounts import demo_email
 
 FOUR_CORE = ("four_fixated", "four_obsessive", "four_unwanted", "four_repeated")

@@ -3,9 +3,9 @@
 from django.http import HttpResponse
 from django.urls import path
 
-from stalking_hub import urls as hub_urls
 from foundation.accounts.models import Agency
 from foundation.audit.access import fetch_for_user
+from stalking_hub import urls as hub_urls
 
 
 def agency_detail(request, pk):

@@ -6,9 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from foundation.outbox.tasks import run_outbox_message
 from referrals.models import AdviceRequest
 from stalking_hub.demo.accounts import DEMO_PASSWORD, demo_email, seed_accounts
-from foundation.outbox.tasks import run_outbox_message
 from tests.browser.conftest import sign_in
 from tests.factories.referrals import GuidanceFactory
 

@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import CaseShare
+from foundation.outbox.tasks import run_outbox_message
 from referrals.models import Referral
 from stalking_hub.demo.accounts import DEMO_PASSWORD, ISAC, demo_email, seed_accounts
-from foundation.outbox.tasks import run_outbox_message
 from tests.browser.conftest import sign_in
 from tests.factories import CaseFactory
 

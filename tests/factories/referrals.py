@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import factory
 
+from foundation.accounts.models import Agency
 from referrals.models import (
     AdviceCategory,
     AdviceRequest,
@@ -22,7 +23,6 @@ from referrals.models import (
     Referral,
     SafetyPlan,
 )
-from foundation.accounts.models import Agency
 from tests.factories.accounts import AgencyFactory, UserFactory
 from tests.factories.cases import CaseFactory
 

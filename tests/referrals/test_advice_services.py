@@ -7,10 +7,10 @@ from datetime import datetime
 import pytest
 import time_machine
 
+from foundation.lib.working_time import LONDON
 from referrals.errors import NotAllowed, ReferralError
 from referrals.models import AdviceCategory, AdviceRequest, Guidance
 from referrals.services import advice as services
-from foundation.lib.working_time import LONDON
 from tests.factories import CrimeLogFactory
 from tests.factories.referrals import AdviceRequestFactory
 from tests.referrals.conftest import outbox_handlers

@@ -9,11 +9,11 @@ import time_machine
 from django.utils import timezone
 
 from cases.models import CaseShare
+from foundation.lib.working_time import LONDON
 from referrals.errors import IllegalTransition, NotAllowed, ReferralError
 from referrals.models import Contact, OutcomeMeasure, Referral, SafetyPlan
 from referrals.services import casework as services
 from referrals.services.casework import OutcomeAnswers
-from foundation.lib.working_time import LONDON
 from tests.factories.referrals import ReferralFactory, SafetyPlanFactory
 
 pytestmark = pytest.mark.django_db

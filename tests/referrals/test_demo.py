@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from cases.models import CaseShare
+from foundation.accounts.models import User
 from referrals.models import AdviceRequest, Guidance, Referral
 from referrals.permissions import referrals_visible_to
-from foundation.accounts.models import User
 from stalking_hub.demo.accounts import demo_email, seed_accounts
 from stalking_hub.demo.referrals import seed_referrals
 

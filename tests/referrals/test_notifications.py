@@ -7,12 +7,12 @@ from datetime import datetime
 import pytest
 from django.core import mail
 
+from foundation.lib.working_time import LONDON
 from referrals import notifications
 from referrals.models import AdviceCategory
 from referrals.services import advice as advice_services
 from referrals.services import referrals as services
 from referrals.services.referrals import ReferralDetails
-from foundation.lib.working_time import LONDON
 from tests.factories import UserFactory
 from tests.factories.referrals import AdviceRequestFactory, ReferralFactory, SafetyPlanFactory
 from tests.referrals.conftest import REASON_SECRET, VICTIM_NAME, run_outbox

@@ -9,9 +9,9 @@ import time_machine
 from django.urls import reverse
 
 from cases.models import CaseShare
+from foundation.lib.working_time import LONDON
 from referrals import tasks
 from referrals.panels import referrals_panel_context
-from foundation.lib.working_time import LONDON
 from tests.factories.referrals import ReferralFactory
 
 pytestmark = pytest.mark.django_db

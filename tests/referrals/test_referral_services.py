@@ -9,12 +9,12 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from cases.models import CaseShare
+from foundation.lib.working_time import LONDON
 from referrals.errors import ConsentRequired, IllegalTransition, NotAllowed, ReferralError
 from referrals.models import Referral, ReferralTransition
 from referrals.selectors import referral_history
 from referrals.services import referrals as services
 from referrals.services.referrals import ReferralDetails
-from foundation.lib.working_time import LONDON
 from tests.factories.referrals import ReferralFactory
 from tests.referrals.conftest import outbox_handlers
 

@@ -10,9 +10,9 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from foundation.lib.working_time import LONDON
 from referrals import reminders
 from referrals.models import AdviceRequest, Referral, SafetyPlan
-from foundation.lib.working_time import LONDON
 from tests.factories import CaseFactory
 from tests.factories.referrals import AdviceRequestFactory, ReferralFactory, SafetyPlanFactory
 

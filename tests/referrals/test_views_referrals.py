@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from referrals.models import Referral
 from foundation.audit.models import AccessRecord
+from referrals.models import Referral
 from tests.conftest import ROLE_FIXTURES
 from tests.factories import CaseFactory
 from tests.factories.referrals import ReferralFactory

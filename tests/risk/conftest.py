@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from cases.models import Case, CaseShare
-from risk.sync import sync_instruments
 from cases.services import share_case
 from foundation.accounts.models import Agency, User
+from risk.sync import sync_instruments
 from tests.factories import CaseFactory
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from risk.models import RiskAssessment
 from foundation.audit.models import AccessRecord
+from risk.models import RiskAssessment
 from tests.conftest import ROLE_FIXTURES
 from tests.factories import CaseFactory, RiskAssessmentFactory, UserFactory
 from tests.factories.risk import dash_answers, instrument, srp_answers
