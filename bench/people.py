@@ -1,4 +1,4 @@
-"""Benchmark of person-candidate lookups (`cases.people.candidates_for`) at scale.
+"""Benchmark of person-candidate lookups (`cases.services.people.candidates_for`) at scale.
 
     DEBUG=true .venv/bin/python bench/people.py --persons 1000000
 
@@ -65,7 +65,7 @@ def misspell(name: str, rng: random.Random) -> str:
 
 
 def time_lookups(count: int, seed: int, *, with_dob: bool) -> list[float]:
-    from cases.people import candidates_for
+    from cases.services.people import candidates_for
 
     rng = random.Random(seed)
     timings = []

@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
         setup_django(url)
         from django.db import transaction
 
-        from cases.people import link_parties
+        from cases.services.people import link_parties
         from cases.signals import evaluate_logs
         from foundation.outbox import services as outbox
 

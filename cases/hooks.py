@@ -1,7 +1,19 @@
-"""Hooks that let higher apps react to cases' events without cases importing them (DESIGN §2).
+"""Hooks that let higher apps react to the case file's events without `cases` importing them.
 
-`clinic` and `legal` register after-import handlers in their AppConfig.ready(); the import
-calls each with the ids of the logs it created or changed.
+**The "logs changed" contract** (DESIGN.md §2, docs/architecture.md). Every path that creates
+or changes crime logs — the feed import, a person merge, a re-evaluation, the demo — goes
+through `cases.services.logs.logs_changed`, which links parties, evaluates the signal rules and
+then calls each handler registered here with the set of new or changed log ids and `now`.
+
+A handler (clinic: repeat incidents; legal: order breaches):
+- runs inside the caller's transaction (an import batch's): what it writes commits or rolls
+  back with the batch;
+- is set-based: a bounded number of queries for any number of logs (an import batch holds
+  10,000 of them), never one per log;
+- makes no network call: slow or external work (e-mail) goes through the outbox;
+- may raise: the batch then fails as a whole and the import resumes it, handler included.
+
+Apps register in their AppConfig.ready(); registering twice is harmless.
 """
 
 from __future__ import annotations
@@ -11,23 +23,29 @@ from datetime import datetime
 from typing import Protocol
 
 
-class AfterImportHandler(Protocol):
+class LogsChangedHandler(Protocol):
     def __call__(self, *, log_ids: Collection[int], now: datetime) -> None: ...
 
 
-_after_import: list[AfterImportHandler] = []
+_handlers: list[LogsChangedHandler] = []
 
 
-def register_after_import(handler: AfterImportHandler) -> AfterImportHandler:
-    if handler not in _after_import:
-        _after_import.append(handler)
+def register_logs_changed(handler: LogsChangedHandler) -> LogsChangedHandler:
+    if handler not in _handlers:
+        _handlers.append(handler)
     return handler
 
 
-def after_import_handlers() -> tuple[AfterImportHandler, ...]:
-    return tuple(_after_import)
+def unregister_logs_changed(handler: LogsChangedHandler) -> None:
+    if handler in _handlers:
+        _handlers.remove(handler)
 
 
-def run_after_import(*, log_ids: Collection[int], now: datetime) -> None:
-    for handler in after_import_handlers():
+def logs_changed_handlers() -> tuple[LogsChangedHandler, ...]:
+    return tuple(_handlers)
+
+
+def run_logs_changed_handlers(*, log_ids: Collection[int], now: datetime) -> None:
+    """Called only by `cases.services.logs.logs_changed`."""
+    for handler in logs_changed_handlers():
         handler(log_ids=log_ids, now=now)

@@ -26,8 +26,8 @@ from cases.models import (
     Person,
     SignalKind,
 )
-from cases.people import candidates_for
 from cases.permissions import cases_visible_to, logs_visible_to, own_logs_for_officer
+from cases.services.people import candidates_for
 from foundation.accounts.models import Role, User
 
 # What a queue row shows: never the narrative (it is read on the log's own, audited page).

@@ -1,20 +1,31 @@
 from django.urls import path
 
-from cases import views, views_people
+from cases.views import cases, feed, people, queue
 
 app_name = "cases"
 
 # Ids only in these paths: never a name or anything else personal (DESIGN.md §4).
 urlpatterns = [
-    path("logs/queue/", views.crimelog_queue, name="queue"),
-    path("logs/queue/bulk/", views.crimelog_bulk, name="bulk"),
-    path("logs/mine/", views.crimelog_my_list, name="my_logs"),
-    path("logs/mine/<int:log_id>/", views.crimelog_my_detail, name="my_log"),
-    path("logs/<int:log_id>/", views.crimelog_detail, name="log_detail"),
-    path("logs/<int:log_id>/review/", views.crimelog_review, name="review"),
-    path("people/merge/", views_people.person_merge, name="person_merge"),
-    path("cases/", views.case_list, name="list"),
-    path("cases/<int:case_id>/", views.case_detail, name="detail"),
-    path("cases/<int:case_id>/edit/", views.case_edit, name="edit"),
-    path("cases/<int:case_id>/close/", views.case_close, name="close"),
+    path("logs/queue/", queue.crimelog_queue, name="queue"),
+    path("logs/queue/bulk/", queue.crimelog_bulk, name="bulk"),
+    path("logs/mine/", queue.crimelog_my_list, name="my_logs"),
+    path("logs/mine/<int:log_id>/", queue.crimelog_my_detail, name="my_log"),
+    path("logs/<int:log_id>/", queue.crimelog_detail, name="log_detail"),
+    path("logs/<int:log_id>/review/", queue.crimelog_review, name="review"),
+    path("people/merge/", people.person_merge, name="person_merge"),
+    path("cases/", cases.case_list, name="list"),
+    path("cases/<int:case_id>/", cases.case_detail, name="detail"),
+    path("cases/<int:case_id>/edit/", cases.case_edit, name="edit"),
+    path("cases/<int:case_id>/close/", cases.case_close, name="close"),
 ]
+
+# Feed imports keep their own namespace ("feed:list"...); stalking_hub/urls.py mounts them.
+feed_urlpatterns = (
+    [
+        path("", feed.import_list, name="list"),
+        path("upload/", feed.import_upload, name="upload"),
+        path("<int:import_id>/", feed.import_detail, name="detail"),
+        path("<int:import_id>/report.json", feed.import_report, name="report"),
+    ],
+    "feed",
+)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cases.urls import feed_urlpatterns
 from stalking_hub import health, views
 
 urlpatterns = [
@@ -9,7 +10,7 @@ urlpatterns = [
     path("accounts/", include("foundation.accounts.urls")),
     path("audit/", include("foundation.audit.urls")),
     path("admin/", admin.site.urls),
-    path("logs/imports/", include("cases.feed.urls")),
+    path("logs/imports/", include(feed_urlpatterns)),
     path("", include("cases.urls")),
     path("cases/<int:case_id>/risk/", include("risk.urls")),
     path("", include("referrals.urls")),

@@ -28,7 +28,6 @@ from cases.feed.parsing import FeedReader, Format, detect_format
 from cases.feed.prescan import check_decodable
 from cases.feed.schema import FeedUnreadable, ParsedRecord, RawBatch
 from cases.feed.staging import STAGE_SQL, changed_rows, stage_batch, upsert_staged
-from cases.hooks import run_after_import
 from cases.models import FeedImport, FeedImportError
 from foundation.accounts.models import User
 
@@ -272,12 +271,9 @@ def _import_batch(
 
 def _after_batch(log_ids: list[int], *, now: datetime) -> None:
     """Link people, evaluate signals and run other apps' hooks for new and changed logs."""
-    from cases.people import link_parties
-    from cases.signals import evaluate_logs
+    from cases.services.logs import logs_changed
 
-    link_parties(log_ids=log_ids)
-    evaluate_logs(log_ids=log_ids, now=now)
-    run_after_import(log_ids=log_ids, now=now)
+    logs_changed(log_ids=log_ids, now=now)
 
 
 def _advance(feed_import: FeedImport, *, last_row: int, bytes_read: int, **counts: int) -> None:

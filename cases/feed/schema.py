@@ -6,7 +6,10 @@ The contract is written up for forces in docs/log-feed.md; keep the two in step.
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
-from typing import Final
+from typing import Final, Literal
+
+# The two feed formats (docs/log-feed.md).
+type Format = Literal["csv", "jsonl"]
 
 
 class FeedUnreadable(Exception):

@@ -26,14 +26,13 @@ from cases.models import (
     SignalKind,
 )
 from cases.names import normalise_name
-from cases.people import link_parties
 from cases.services import (
     NewCaseData,
     close_case,
     record_review,
     relationship_from_log,
 )
-from cases.signals import evaluate_logs
+from cases.services.logs import logs_changed
 from foundation.accounts.models import User
 from stalking_hub.demo.accounts import demo_email
 
@@ -392,5 +391,4 @@ def _create_fallback_logs(*, now: datetime) -> None:
                 ]
             )
     if created:
-        link_parties(log_ids=created)
-        evaluate_logs(log_ids=created, now=now)
+        logs_changed(log_ids=created, now=now)

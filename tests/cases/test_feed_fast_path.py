@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from cases.feed import FeedReader, FeedUnreadable, Format, ParsedRecord, RowError
+from cases.feed.csvread import _csv_record, _csv_records, _quoted_lead, _read_record
 from cases.feed.decoding import split_lines
-from cases.feed.parsing import _csv_record, _csv_records, _quoted_lead, _read_record
 from cases.feed.schema import RawBatch, RawRecord
 from stalking_hub.demo.feedgen import generate_feed
 

@@ -19,7 +19,7 @@ from cases.models import (
     PersonIdentifier,
     SignalKind,
 )
-from cases.people import (
+from cases.services.people import (
     PersonCandidate,
     PersonMergeError,
     candidates_for,

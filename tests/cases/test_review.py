@@ -315,7 +315,7 @@ def test_a_failure_after_the_case_opens_leaves_nothing(flagged_log, coordinator,
     def broken(*args, **kwargs):
         raise RuntimeError("outbox down")
 
-    monkeypatch.setattr("cases.services.enqueue", broken)
+    monkeypatch.setattr("cases.services.reviews.enqueue", broken)
     with pytest.raises(RuntimeError):
         record_review(
             log=flagged_log,
@@ -500,7 +500,7 @@ def test_bulk_is_one_transaction(client, coordinator, monkeypatch):
             raise ReviewError("stop")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "record_review", fail_on_third)
+    monkeypatch.setattr("cases.services.reviews.record_review", fail_on_third)
     client.force_login(coordinator)
     response = bulk(client, logs, action="not_stalking", note="x", follow=True)
     assert "stop" in response.content.decode()

@@ -1,7 +1,7 @@
 """Merging two person records from the log review page.
 
 Access (reviewers only, 404 otherwise) → form → service → redirect back to the log. The
-service `cases.people.merge_persons` does the work and the audit; this is only its interface.
+service `cases.services.people.merge_persons` does the work and the audit; this is its interface.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from cases.forms_people import PersonMergeForm
+from cases.forms.people import PersonMergeForm
 from cases.models import LogParty, Person
-from cases.people import PersonMergeError, merge_persons
 from cases.permissions import can_review_logs, get_log_for_user, logs_visible_to
+from cases.services.people import PersonMergeError, merge_persons
 from foundation.accounts.models import User
 from foundation.audit.access import fetch_for_user
 from foundation.lib.http import AuthenticatedHttpRequest

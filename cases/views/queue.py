@@ -1,7 +1,7 @@
-"""Pages for the review queue, the log review, cases and officers' feedback.
+"""The review queue, the log review and officers' feedback on their own logs.
 
-Each view: access (a permission function, 404 when denied) → form → service → redirect or
-render. State changes only on POST.
+Each view: access (a door, 404 when denied) -> form -> service -> redirect or render. State
+changes only on POST.
 """
 
 from __future__ import annotations
@@ -10,48 +10,28 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cases import selectors, services
-from cases.flags import flags_for_cases
 from cases.forms import (
     BulkReviewForm,
-    CaseEditForm,
-    CaseFilterForm,
-    CloseCaseForm,
     QueueFilterForm,
     ReviewForm,
 )
-from cases.models import Case, CrimeLog, SignalKind
-from cases.panels import panels_for
+from cases.models import CrimeLog, SignalKind
 from cases.permissions import (
-    HUB_CASE_ROLES,
-    can_manage_case,
     can_review_logs,
-    get_case_for_user,
     get_log_feedback_for_user,
     get_log_for_user,
     get_logs_for_user,
 )
 from cases.services import CaseError
+from cases.views.common import PAGE_SIZE, query_without_page
 from foundation.accounts.models import Role
 from foundation.lib.http import AuthenticatedHttpRequest
-
-PAGE_SIZE = 50
-
-
-def _query_without_page(request: AuthenticatedHttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-# --- Review queue -----------------------------------------------------------------------------
 
 
 @require_GET
@@ -72,7 +52,7 @@ def crimelog_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "page": page,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "return_query": request.GET.urlencode(),
             "signal_counts": _signal_count_links(request, counts, selected=filters.signal),
             "signal_labels": dict(SignalKind.choices),
@@ -140,9 +120,6 @@ def _queue_url(return_query: str) -> str:
     return reverse("cases:queue") + (f"?{encoded}" if encoded else "")
 
 
-# --- Log review -------------------------------------------------------------------------------
-
-
 @require_GET
 def crimelog_detail(request: AuthenticatedHttpRequest, log_id: int) -> HttpResponse:
     log = get_log_for_user(request.user, log_id)
@@ -207,9 +184,6 @@ def _render_log(
     return render(request, "cases/crimelog_detail.html", context)
 
 
-# --- Officers' feedback -----------------------------------------------------------------------
-
-
 @require_GET
 def crimelog_my_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.OFFICER, Role.CHAMPION):
@@ -225,99 +199,3 @@ def crimelog_my_detail(request: AuthenticatedHttpRequest, log_id: int) -> HttpRe
     log = get_log_feedback_for_user(request.user, log_id)
     review = selectors.feedback_for_log(log)
     return render(request, "cases/crimelog_my_detail.html", {"log": log, "review": review})
-
-
-# --- Cases ------------------------------------------------------------------------------------
-
-
-@require_GET
-def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # The list is the hub's own; partners and ISACs reach a shared case from their referral.
-    if not request.user.has_role(*HUB_CASE_ROLES):
-        raise Http404
-    form = CaseFilterForm(request.GET or None)
-    page = Paginator(selectors.case_list(request.user, form.to_filter()), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    cases = list(page.object_list)
-    flags = flags_for_cases(cases=cases, now=timezone.now())
-    return render(
-        request,
-        "cases/case_list.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": [(case, flags.get(case.pk, [])) for case in cases],
-            "query": _query_without_page(request),
-            "can_manage": can_manage_case(request.user),
-        },
-    )
-
-
-@require_GET
-def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id)
-    user = request.user
-    hub_staff = user.has_role(*HUB_CASE_ROLES)
-    panels = [
-        (
-            panel,
-            render_to_string(panel.template, {**context, "case": case, "panel": panel}, request),
-        )
-        for panel, context in panels_for(case, user)
-    ]
-    return render(
-        request,
-        "cases/case_detail.html",
-        {
-            "case": case,
-            "parties": selectors.case_parties(case),
-            # Logs and reviews are the hub's; a partner sees the case, not the police records.
-            "case_logs": selectors.case_logs(case) if hub_staff else [],
-            "reviews": selectors.case_reviews(case) if hub_staff else [],
-            "hub_staff": hub_staff,
-            "can_read_logs": can_review_logs(user) or user.has_role(Role.SOLICITOR),
-            # Flags are the hub's workflow warnings, drawn from records (e.g. assessments)
-            # another agency may not be allowed to open: hub staff only.
-            "flags": (
-                flags_for_cases(cases=[case], now=timezone.now()).get(case.pk, [])
-                if hub_staff
-                else []
-            ),
-            "panels": panels,
-            "can_manage": can_manage_case(user),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def case_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id, for_write=True)
-    form = CaseEditForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_case(case=case, by=request.user, **form.service_kwargs())
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Case updated.")
-            return redirect(case)
-    return render(request, "cases/case_edit.html", {"case": case, "form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def case_close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id, for_write=True)
-    if case.status == Case.Status.CLOSED:
-        messages.info(request, "This case is already closed.")
-        return HttpResponseRedirect(case.get_absolute_url())
-    form = CloseCaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.close_case(case=case, by=request.user, **form.cleaned_data)
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Case {case.reference} closed.")
-            return redirect(case)
-    return render(request, "cases/case_close.html", {"case": case, "form": form})

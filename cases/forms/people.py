@@ -1,5 +1,5 @@
 """The form behind "Merge into this record" on the log review page. It validates; the
-service (`cases.people.merge_persons`) decides."""
+service (`cases.services.people.merge_persons`) decides."""
 
 from __future__ import annotations
 

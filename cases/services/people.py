@@ -318,7 +318,7 @@ def merge_persons(*, keep: Person, merge: Person, reason: str, by: User) -> Pers
     Raises PersonMergeError for a merge into itself, from or into a merged record, or without
     a reason.
     """
-    from cases.signals import evaluate_logs
+    from cases.services.logs import logs_changed
 
     if not reason.strip():
         raise PersonMergeError("Give the reason for merging these two records.")
@@ -378,5 +378,6 @@ def merge_persons(*, keep: Person, merge: Person, reason: str, by: User) -> Pers
         justification=reason,
     )
     if log_ids:
-        evaluate_logs(log_ids=log_ids, now=timezone.now())
+        # One person where there were two can reveal a course of conduct, a repeat or a breach.
+        logs_changed(log_ids=log_ids, now=timezone.now())
     return keep

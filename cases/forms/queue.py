@@ -1,4 +1,4 @@
-"""Forms for the review queue, the log review and cases. They validate; services decide."""
+"""Forms of the review queue and the log review."""
 
 from __future__ import annotations
 
@@ -9,40 +9,15 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cases.forms.common import StaffChoiceField, date_input, style_for_bootstrap
 from cases.models import Case, CrimeLog, LogReview, Relationship, SignalKind
 from cases.permissions import cases_visible_to, logs_visible_to
-from cases.selectors import CaseFilter, QueueFilter, QueueState, case_owners
+from cases.selectors import QueueFilter, QueueState, case_owners
 from cases.services import BULK_OUTCOMES, NewCaseData, relationship_from_log
 from foundation.accounts.models import User
 
 # One screen of the queue is 50 rows; a bulk action never needs more than a few screens.
 BULK_LIMIT = 200
-
-
-def style_for_bootstrap(form: forms.Form) -> None:
-    """Bootstrap classes for forms laid out by hand (crispy styles the others itself)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        elif isinstance(widget, forms.MultipleHiddenInput | forms.HiddenInput):
-            continue
-        else:
-            css = "form-control"
-        widget.attrs["class"] = css
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    """A hub user, shown by name (their e-mail is not needed to pick a colleague)."""
-
-    def label_from_instance(self, obj: User) -> str:
-        return obj.full_name
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"})
 
 
 class QueueFilterForm(forms.Form):
@@ -61,8 +36,8 @@ class QueueFilterForm(forms.Form):
         required=False,
         help_text="E-mail or collar number.",
     )
-    date_from = forms.DateField(label="Recorded from", required=False, widget=_date_input())
-    date_to = forms.DateField(label="Recorded to", required=False, widget=_date_input())
+    date_from = forms.DateField(label="Recorded from", required=False, widget=date_input())
+    date_to = forms.DateField(label="Recorded to", required=False, widget=date_input())
     high_risk_only = forms.BooleanField(label="High risk only", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -345,92 +320,3 @@ class BulkReviewForm(forms.Form):
                 return cleaned
             cleaned["duplicate_of"] = original
         return cleaned
-
-
-class CaseFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Status",
-        choices=[*Case.Status.choices, ("", "Open and closed")],
-        required=False,
-        initial=Case.Status.OPEN,
-    )
-    owner = StaffChoiceField(
-        label="Owner", queryset=User.objects.none(), required=False, empty_label="Anyone"
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        owner_field = self.fields["owner"]
-        assert isinstance(owner_field, forms.ModelChoiceField)
-        owner_field.queryset = case_owners()
-        style_for_bootstrap(self)
-
-    def to_filter(self) -> CaseFilter:
-        if not self.is_bound:
-            return CaseFilter()
-        if not self.is_valid():
-            return CaseFilter()
-        return CaseFilter(
-            status=self.cleaned_data.get("status") or "", owner=self.cleaned_data.get("owner")
-        )
-
-
-class CaseEditForm(forms.Form):
-    owner = StaffChoiceField(label="Owner", queryset=User.objects.none())
-    officer_in_charge_email = forms.EmailField(
-        label="Officer in charge (e-mail)",
-        required=False,
-        help_text="Their Stalking Hub account's e-mail address. Leave empty if none.",
-    )
-    relationship = forms.ChoiceField(label="Relationship", choices=Relationship.choices)
-    summary = forms.CharField(
-        label="Summary", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
-    )
-
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "initial",
-            {
-                "owner": case.owner_id,
-                "officer_in_charge_email": case.officer_in_charge.email
-                if case.officer_in_charge
-                else "",
-                "relationship": case.relationship,
-                "summary": case.summary,
-            },
-        )
-        super().__init__(*args, **kwargs)
-        owner_field = self.fields["owner"]
-        assert isinstance(owner_field, forms.ModelChoiceField)
-        owner_field.queryset = case_owners()
-
-    def clean_officer_in_charge_email(self) -> User | None:
-        email = (self.cleaned_data.get("officer_in_charge_email") or "").strip()
-        if not email:
-            return None
-        officer = User.objects.filter(email__iexact=email, is_active=True).first()
-        if officer is None:
-            raise ValidationError("No active account has that e-mail address.")
-        return officer
-
-    def service_kwargs(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "owner": data["owner"],
-            "officer_in_charge": data["officer_in_charge_email"],
-            "relationship": data["relationship"],
-            "summary": data.get("summary") or "",
-        }
-
-
-class CloseCaseForm(forms.Form):
-    closure_reason = forms.ChoiceField(
-        label="Why is the case closing?",
-        choices=[("", "Choose a reason"), *Case.ClosureReason.choices],
-    )
-    outcome_notes = forms.CharField(
-        label="Outcome",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What came of the case: orders, convictions, the victim's situation.",
-    )

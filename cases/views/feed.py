@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.feed import services
-from cases.feed.forms import FeedUploadForm
 from cases.feed.importer import report
 from cases.feed.sweep import last_feed_at
+from cases.forms.feed import FeedUploadForm
 from cases.models import FeedImport
 from cases.permissions import can_review_logs
 from foundation.lib.http import AuthenticatedHttpRequest

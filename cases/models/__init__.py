@@ -1,0 +1,40 @@
+"""The case file's models, split by subdomain; import them from `cases.models`."""
+
+from cases.models.cases import Case, CaseLog, CaseParty, CaseShare, LogReview
+from cases.models.imports import FeedImport, FeedImportError, FeedStaleAlert
+from cases.models.logs import DERIVED_LOG_COLUMNS, CrimeLog, LogParty, OffenceCategory, OffenceCode
+from cases.models.people import (
+    PartyRole,
+    Person,
+    PersonAddress,
+    PersonIdentifier,
+    Relationship,
+    RiskLevel,
+)
+from cases.models.rules import IndicatorPhrase, LogSignal, SignalKind, SignalSettings
+
+__all__ = [
+    "DERIVED_LOG_COLUMNS",
+    "Case",
+    "CaseLog",
+    "CaseParty",
+    "CaseShare",
+    "CrimeLog",
+    "FeedImport",
+    "FeedImportError",
+    "FeedStaleAlert",
+    "IndicatorPhrase",
+    "LogParty",
+    "LogReview",
+    "LogSignal",
+    "OffenceCategory",
+    "OffenceCode",
+    "PartyRole",
+    "Person",
+    "PersonAddress",
+    "PersonIdentifier",
+    "Relationship",
+    "RiskLevel",
+    "SignalKind",
+    "SignalSettings",
+]

@@ -1,0 +1,164 @@
+"""Cases: the hub's file on one course of conduct, its logs, parties, shares and the reviews.
+
+Personal data never appears in `__str__`, URLs or log lines: those use ids only.
+"""
+
+from __future__ import annotations
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models.functions import Now
+
+from cases.models.logs import CrimeLog
+from cases.models.people import PartyRole, Person, Relationship, RiskLevel
+
+
+@pghistory.track()
+class Case(models.Model):
+    """The hub's file on one course of conduct."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class ClosureReason(models.TextChoices):
+        STALKING_STOPPED = "stopped", "Stalking stopped"
+        CONVICTED = "convicted", "Suspect convicted"
+        ORDER_IN_PLACE = "order", "Protective order in place, risk managed"
+        VICTIM_DISENGAGED = "disengaged", "Victim disengaged"
+        TRANSFERRED = "transferred", "Transferred to another force"
+        NOT_STALKING = "not_stalking", "Not stalking on review"
+        OTHER = "other", "Other"
+
+    reference = models.CharField(max_length=20, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    relationship = models.CharField(
+        max_length=20, choices=Relationship.choices, default=Relationship.UNKNOWN
+    )
+    summary = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases"
+    )
+    officer_in_charge = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases_in_charge",
+    )
+    cross_border_forces = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    opened_at = models.DateTimeField(db_default=Now())
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    outcome_notes = models.TextField(blank=True)
+    # The latest assessment's final level; kept by the risk services.
+    current_risk = models.CharField(max_length=16, choices=RiskLevel.choices, blank=True)
+    current_risk_at = models.DateTimeField(null=True, blank=True)
+    logs = models.ManyToManyField(CrimeLog, through="CaseLog", related_name="cases")
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["status", "-opened_at"], name="case_status_opened_idx")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:detail", args=[self.pk])
+
+
+class CaseLog(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_logs")
+    log = models.ForeignKey(CrimeLog, on_delete=models.PROTECT, related_name="case_links")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    added_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "log"], name="caselog_unique")]
+
+    def __str__(self) -> str:
+        return f"Case log #{self.pk}"
+
+
+class CaseParty(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_parties")
+    role = models.CharField(max_length=16, choices=PartyRole.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person", "role"], name="caseparty_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Case party #{self.pk}"
+
+
+@pghistory.track()
+class CaseShare(models.Model):
+    """A case shared with another agency (a referral, a clinic) for as long as it is shared.
+
+    Higher apps (referrals, clinic) open and end shares through `cases.services`; visibility
+    reads only this table, so `cases` never imports them.
+    """
+
+    class Purpose(models.TextChoices):
+        REFERRAL = "referral", "Referral"
+        CLINIC = "clinic", "Stalking clinic"
+        OTHER = "other", "Other"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="case_shares"
+    )
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    # The id of the referral or clinic referral behind the share, in its own app.
+    source_ref = models.CharField(max_length=64)
+    # Whether the victim consented to the hub seeing the agency's own casework.
+    victim_consented = models.BooleanField(default=False)
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    shared_at = models.DateTimeField(db_default=Now())
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "source_ref"],
+                condition=models.Q(ended_at__isnull=True),
+                name="caseshare_one_live_per_source",
+            )
+        ]
+        indexes = [models.Index(fields=["agency", "ended_at"], name="caseshare_agency_idx")]
+
+    def __str__(self) -> str:
+        return f"Case share #{self.pk}"
+
+
+@pghistory.track()
+class LogReview(models.Model):
+    """The coordinator's decision on a log."""
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed stalking"
+        POSSIBLE = "possible", "Possible stalking — advice to the officer"
+        NOT_STALKING = "not_stalking", "Not stalking"
+        DUPLICATE = "duplicate", "Duplicate"
+
+    log = models.OneToOneField(CrimeLog, on_delete=models.CASCADE, related_name="review")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    advice = models.TextField(blank=True)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    duplicate_of = models.ForeignKey(
+        CrimeLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    reviewed_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"Review #{self.pk}"

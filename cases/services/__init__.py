@@ -1,0 +1,44 @@
+"""Writes on the case file, split by subdomain: `sharing` (who else sees a case), `reviews`
+(decisions on logs), `cases` (opening, changing, closing), `people` (linking parties to people,
+merging), `logs` (the one entry point for "these logs changed").
+
+The public names are re-exported here, so callers write `from cases.services import open_case`.
+"""
+
+from cases.services.cases import (
+    NewCaseData,
+    add_log_to_case,
+    close_case,
+    cross_border_areas,
+    open_case,
+    relationship_from_log,
+    update_case,
+)
+from cases.services.errors import CaseError, ReviewError
+from cases.services.reviews import (
+    BULK_OUTCOMES,
+    bulk_review,
+    officer_user_for,
+    record_review,
+    send_review_feedback,
+)
+from cases.services.sharing import end_case_share, share_case
+
+__all__ = [
+    "BULK_OUTCOMES",
+    "CaseError",
+    "NewCaseData",
+    "ReviewError",
+    "add_log_to_case",
+    "bulk_review",
+    "close_case",
+    "cross_border_areas",
+    "end_case_share",
+    "officer_user_for",
+    "open_case",
+    "record_review",
+    "relationship_from_log",
+    "send_review_feedback",
+    "share_case",
+    "update_case",
+]
