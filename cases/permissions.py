@@ -1,53 +1,155 @@
-"""Who may see which case or crime log. Every view, export and bulk action goes through here."""
+"""Who may open which case, crime log, person and feed import: the case file's doors.
+
+One single-object door per sensitive model (`get_<thing>_for_user(user, pk, *, need=…)`), at
+most one bulk door, and one scoped selector each for the lists. The doors record every
+attempt, allowed or denied (foundation/audit/access.py). Role groups come from
+`foundation.accounts.roles`; what another agency sees is what its live shares' facets open.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
+from enum import StrEnum
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from cases.models import Case, CrimeLog
+from cases.models import Case, CaseShare, CrimeLog, Facet, FeedImport, LogParty, Person
 from foundation.accounts.models import Role, User
-from foundation.audit.access import fetch_for_user
-from foundation.audit.models import AccessRecord
-from foundation.audit.services import record_access
+from foundation.accounts.roles import is_hub_manager, is_hub_staff, is_receiving_user
+from foundation.audit.access import Need, open_door, open_doors, register_sensitive
 
-# Hub roles see every case; other agencies only what is shared with them, while it is shared.
-HUB_CASE_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR)
-SHARED_CASE_ROLES = (Role.ISAC, Role.PARTNER)
-LOG_REVIEW_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD)
+for _model in (Case, CrimeLog, Person, FeedImport):
+    register_sensitive(_model)
+
+
+class CaseNeed(StrEnum):
+    READ = Need.READ
+    CHANGE = Need.CHANGE
+    # Record a risk assessment on the case (risk decides who may: `permitted`).
+    ASSESS_RISK = "assess_risk"
+
+
+class LogNeed(StrEnum):
+    READ = Need.READ
+    DISCLOSE = Need.DISCLOSE
+    # Decide the log (review, bulk review): the hub's managers.
+    REVIEW = "review"
+    # The officer in charge reads the hub's outcome and advice on their own reviewed log.
+    FEEDBACK = "feedback"
+
+
+class PersonNeed(StrEnum):
+    READ = Need.READ
+    MERGE = "merge"
+
+
+# --- Shares and facets ----------------------------------------------------------------------
+
+
+def live_share_q(now: datetime | None = None, prefix: str = "") -> Q:
+    """Shares not ended and, for a share with a set end, not past it."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}ended_at__isnull": True}) & (
+        Q(**{f"{prefix}ends_at__isnull": True}) | Q(**{f"{prefix}ends_at__gt": now})
+    )
+
+
+def live_shares_for(user: User, *, now: datetime | None = None) -> QuerySet[CaseShare]:
+    """The live shares that open cases to the user's agency (none for the hub's own staff)."""
+    if not is_receiving_user(user):
+        return CaseShare.objects.none()
+    return CaseShare.objects.filter(live_share_q(now), agency=user.agency)
+
+
+def facets_for(user: User, case: Case, *, now: datetime | None = None) -> frozenset[Facet]:
+    """What the user may see of this case: every facet for the hub's staff; for another
+    agency's users the union of its live shares' facets (plus the case's existence)."""
+    if is_hub_staff(user):
+        return frozenset(Facet)
+    facets: set[str] = set()
+    for share_facets in (
+        live_shares_for(user, now=now).filter(case=case).values_list("facets", flat=True)
+    ):
+        facets.update(share_facets)
+    if not facets and not live_shares_for(user, now=now).filter(case=case).exists():
+        return frozenset()
+    return frozenset(Facet(facet) for facet in facets | {Facet.EXISTENCE})
+
+
+def cases_with_facet(user: User, facet: Facet, *, now: datetime | None = None) -> QuerySet[Case]:
+    """Cases of which the user may see `facet` (every case for the hub's staff)."""
+    if is_hub_staff(user):
+        return Case.objects.all()
+    if facet == Facet.EXISTENCE:
+        return cases_visible_to(user)
+    return Case.objects.filter(
+        Exists(live_shares_for(user, now=now).filter(case=OuterRef("pk"), facets__contains=[facet]))
+    )
+
+
+# --- Cases ----------------------------------------------------------------------------------
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
-    """The one scoping function for cases (DESIGN.md §4)."""
-    if not user.is_active:
-        return Case.objects.none()
-    if user.has_role(*HUB_CASE_ROLES):
+    """The one scoping function for cases (DESIGN.md §4): all for the hub's staff; for an ISAC
+    or partner user, the cases a live share opens to their agency; none for anyone else."""
+    if is_hub_staff(user):
         return Case.objects.all()
-    if user.has_role(*SHARED_CASE_ROLES) and user.agency_id:
-        return Case.objects.filter(
-            shares__agency_id=user.agency_id, shares__ended_at__isnull=True
-        ).distinct()
+    if is_receiving_user(user):
+        return Case.objects.filter(Exists(live_shares_for(user).filter(case=OuterRef("pk"))))
     return Case.objects.none()
 
 
-def can_review_logs(user: User) -> bool:
-    return user.is_active and user.has_role(*LOG_REVIEW_ROLES)
+def can_list_cases(user: User) -> bool:
+    return is_hub_staff(user) or is_receiving_user(user)
 
 
 def can_manage_case(user: User) -> bool:
-    """Open, edit and close cases: the hub's own staff."""
-    return user.is_active and user.has_role(Role.COORDINATOR, Role.TACTICAL_LEAD)
+    """Open, edit and close cases: the hub's managers."""
+    return is_hub_manager(user)
+
+
+def get_case_for_user(
+    user: User,
+    case_id: object,
+    *,
+    need: CaseNeed | Facet = CaseNeed.READ,
+    permitted: bool = True,
+    justification: str = "",
+) -> Case:
+    """The case, if the user may have it for `need`; else Http404. Records the attempt.
+
+    READ: any case the user sees. CHANGE: the hub's managers. A facet: a case whose facet the
+    user may see. ASSESS_RISK: the caller's rule, given as `permitted`. Raises
+    AuditUnavailable if the access record cannot be written.
+    """
+    visible = cases_with_facet(user, need) if isinstance(need, Facet) else cases_visible_to(user)
+    if need == CaseNeed.CHANGE:
+        permitted = permitted and can_manage_case(user)
+    return open_door(
+        visible.select_related("owner", "officer_in_charge"),
+        case_id,
+        user=user,
+        need=need,
+        permitted=permitted,
+        justification=justification,
+    )
+
+
+# --- Crime logs -----------------------------------------------------------------------------
+
+
+def can_review_logs(user: User) -> bool:
+    return is_hub_manager(user)
 
 
 def logs_visible_to(user: User) -> QuerySet[CrimeLog]:
     """Full crime logs: reviewers see all; the solicitor sees the logs of visible cases."""
-    if not user.is_active:
-        return CrimeLog.objects.none()
     if can_review_logs(user):
         return CrimeLog.objects.all()
-    if user.has_role(Role.SOLICITOR):
+    if is_hub_staff(user):
         return CrimeLog.objects.filter(cases__in=cases_visible_to(user)).distinct()
     return CrimeLog.objects.none()
 
@@ -62,85 +164,67 @@ def own_logs_for_officer(user: User) -> QuerySet[CrimeLog]:
     return CrimeLog.objects.filter(match)
 
 
-def get_case_for_user(
-    user: User, case_id: object, *, for_write: bool = False, justification: str = ""
-) -> Case:
-    """The case if the user may see it (and change it, with for_write); else Http404.
+_FEEDBACK_FIELDS = ("pk", "reference", "recorded_at", "offence_code", "offence", "area", "officer")
 
-    Records the access (or the denied attempt). Raises AuditUnavailable if it cannot.
+
+def _logs_for_need(user: User, need: LogNeed) -> QuerySet[CrimeLog]:
+    if need == LogNeed.FEEDBACK:
+        return own_logs_for_officer(user).filter(review__isnull=False).only(*_FEEDBACK_FIELDS)
+    if need == LogNeed.REVIEW:
+        return CrimeLog.objects.all() if can_review_logs(user) else CrimeLog.objects.none()
+    return logs_visible_to(user)
+
+
+def get_log_for_user(
+    user: User, log_id: object, *, need: LogNeed = LogNeed.READ, justification: str = ""
+) -> CrimeLog:
+    """A crime log for `need`; else Http404. Records the attempt (a disclosure for DISCLOSE).
+
+    READ/DISCLOSE: reviewers, and the solicitor for logs on cases. REVIEW: reviewers.
+    FEEDBACK: the officer in charge, on a reviewed log, with its outline only.
     """
-    visible = cases_visible_to(user)
-    if for_write and not can_manage_case(user):
-        visible = Case.objects.none()
-    return fetch_for_user(
-        visible.select_related("owner", "officer_in_charge"),
-        case_id,
-        user=user,
-        object_type="case",
-        justification=justification,
+    return open_door(
+        _logs_for_need(user, need), log_id, user=user, need=need, justification=justification
     )
 
 
-def get_log_for_user(user: User, log_id: object, *, justification: str = "") -> CrimeLog:
-    """A crime log with its narrative and parties, for those who may read it; else Http404."""
-    return fetch_for_user(
-        logs_visible_to(user),
-        log_id,
+def get_logs_for_user(
+    user: User, log_ids: Collection[int], *, need: LogNeed = LogNeed.REVIEW
+) -> list[CrimeLog]:
+    """Several logs for a bulk action: all of them, or Http404 if any is refused (each one
+    recorded, allowed or denied)."""
+    return open_doors(_logs_for_need(user, need).defer("narrative"), log_ids, user=user, need=need)
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+def get_person_for_user(user: User, person_id: object, *, need: PersonNeed) -> Person:
+    """A person named on a log the user may open (MERGE: reviewers only); else Http404."""
+    on_visible_log = LogParty.objects.filter(person=OuterRef("pk"), log__in=logs_visible_to(user))
+    return open_door(
+        Person.objects.filter(Exists(on_visible_log)),
+        person_id,
         user=user,
-        object_type="crime_log",
-        justification=justification,
+        need=need,
+        permitted=need != PersonNeed.MERGE or can_review_logs(user),
     )
 
 
-def get_log_disclosure_for_user(user: User, log_id: object) -> CrimeLog:
-    """Record a disclosure (export, e-mail) of a log; else Http404."""
-    return fetch_for_user(
-        logs_visible_to(user),
-        log_id,
+# --- Feed imports ---------------------------------------------------------------------------
+
+
+def feed_imports_visible_to(user: User) -> QuerySet[FeedImport]:
+    return FeedImport.objects.all() if can_review_logs(user) else FeedImport.objects.none()
+
+
+def get_feed_import_for_user(
+    user: User, import_id: object, *, need: Need = Need.READ
+) -> FeedImport:
+    """A feed import (its counts and per-row errors) for the log reviewers; else Http404."""
+    return open_door(
+        feed_imports_visible_to(user).select_related("started_by"),
+        import_id,
         user=user,
-        object_type="crime_log",
-        action=AccessRecord.Action.DISCLOSE,
-    )
-
-
-def get_logs_for_user(user: User, log_ids: Collection[int]) -> list[CrimeLog]:
-    """Several logs for a bulk action: all of them, or Http404 if any is out of scope.
-
-    Same rule as `get_log_for_user`, one query for the lot; each allowed log and each denied
-    id gets its own access record, written before the 404 so a probe is on record too.
-    """
-    wanted = set(log_ids)
-    if not wanted:
-        raise Http404
-    logs = list(logs_visible_to(user).filter(pk__in=wanted).defer("narrative"))
-    found = {log.pk for log in logs}
-    for log_id in sorted(wanted - found):
-        record_access(
-            user=user,
-            action=AccessRecord.Action.CONSULT,
-            object_type="crime_log",
-            object_id=log_id,
-            outcome=AccessRecord.Outcome.DENIED,
-        )
-    if found != wanted:
-        raise Http404
-    for log in logs:
-        record_access(
-            user=user, action=AccessRecord.Action.CONSULT, object_type="crime_log", object_id=log.pk
-        )
-    return sorted(logs, key=lambda log: log.pk)
-
-
-def get_log_feedback_for_user(user: User, log_id: object) -> CrimeLog:
-    """One of the officer's own reviewed logs, for its feedback only; else Http404.
-
-    Officers get the hub's outcome and advice, never a log they are not in charge of.
-    """
-    return fetch_for_user(
-        own_logs_for_officer(user)
-        .filter(review__isnull=False)
-        .only("pk", "reference", "recorded_at", "offence_code", "offence", "area", "officer"),
-        log_id,
-        user=user,
-        object_type="crime_log_feedback",
+        need=need,
     )

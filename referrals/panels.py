@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from cases.models import Case
 from foundation.accounts.models import User
-from referrals.permissions import HUB_READ_ROLES, can_refer
+from foundation.accounts.roles import is_hub_staff
+from referrals.permissions import can_refer
 from referrals.selectors import referrals_for_case
 
 
@@ -17,7 +18,7 @@ def referrals_panel_context(case: Case, user: User) -> Mapping[str, object] | No
 
     A partner or ISAC reaching a shared case does not learn where else it was referred.
     """
-    if not (user.is_active and user.has_role(*HUB_READ_ROLES)):
+    if not is_hub_staff(user):
         return None
     return {
         "referrals": referrals_for_case(case, user),

@@ -7,29 +7,47 @@ and answers 404 for anything out of scope.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import StrEnum
+
 from django.db.models import Q, QuerySet
 
 from foundation.accounts.models import Agency, Role, User
-from foundation.audit.access import fetch_for_user
+from foundation.accounts.roles import RECEIVING_ROLES, is_frontline, is_hub_manager, is_hub_staff
+from foundation.audit.access import Need, open_door, register_sensitive
 from referrals.models import AdviceCategory, AdviceRequest, Guidance, Referral
 
-# The hub reads every referral; the coordinator and tactical lead make and manage them.
-HUB_READ_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR)
-REFERRER_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD)
-# Sharing without consent is authorised by a senior member of the hub (docs/referrals.md).
-CONSENT_AUTHORISER_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD)
-# Users of the receiving agency: ISACs of an ISAC service, partner-role users elsewhere.
-RECEIVING_ROLES = (Role.ISAC, Role.PARTNER)
+for _model in (Referral, AdviceRequest, Guidance):
+    register_sensitive(_model)
+
+
+class ReferralNeed(StrEnum):
+    READ = Need.READ
+    EDIT = "edit"
+    SEND = "send"
+    # Accept or decline: a user of the receiving agency.
+    DECIDE = "decide"
+    ALLOCATE = "allocate"
+    START = "start"
+    CLOSE = "close"
+    # The ISAC service's casework on the referral: read, or write while it is worked.
+    CASEWORK = "casework"
+    CASEWORK_WRITE = "casework_write"
+
+
+class AdviceNeed(StrEnum):
+    READ = Need.READ
+    ANSWER = "answer"
+    RATE = "rate"
+    MAKE_GUIDANCE = "make_guidance"
+
+
 # Casework is the ISAC service's; of the hub only the coordinator reads it, and only where the
 # victim consented to the hub seeing it (DESIGN.md §4).
 CASEWORK_HUB_ROLES = (Role.COORDINATOR,)
 # States in which the receiving agency works the referral.
 WORKING_STATES = (Referral.State.ACCEPTED, Referral.State.ACTIVE)
 CASEWORK_STATES = (Referral.State.ACCEPTED, Referral.State.ACTIVE, Referral.State.CLOSED)
-
-ADVICE_REQUESTER_ROLES = (Role.OFFICER, Role.CHAMPION)
-ADVICE_QUEUE_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD)
-GUIDANCE_EDITOR_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD)
 
 
 # --- Referrals ----------------------------------------------------------------------------------
@@ -43,7 +61,7 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     """
     if not user.is_active:
         return Referral.objects.none()
-    if user.has_role(*HUB_READ_ROLES):
+    if is_hub_staff(user):
         return Referral.objects.all()
     if user.has_role(*RECEIVING_ROLES) and user.agency_id:
         return Referral.objects.filter(agency_id=user.agency_id).exclude(state=Referral.State.DRAFT)
@@ -51,15 +69,17 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
 
 
 def can_list_referrals(user: User) -> bool:
-    return user.is_active and user.has_role(*HUB_READ_ROLES, *RECEIVING_ROLES)
+    return is_hub_staff(user) or (user.is_active and user.has_role(*RECEIVING_ROLES))
 
 
 def can_refer(user: User) -> bool:
-    return user.is_active and user.has_role(*REFERRER_ROLES)
+    """The hub's managers make and manage referrals."""
+    return is_hub_manager(user)
 
 
 def can_authorise_sharing(user: User) -> bool:
-    return user.is_active and user.has_role(*CONSENT_AUTHORISER_ROLES)
+    """Sharing without consent is authorised by the hub's managers (docs/referrals.md)."""
+    return is_hub_manager(user)
 
 
 def is_receiving_user(user: User, referral: Referral) -> bool:
@@ -121,15 +141,47 @@ def can_close_referral(user: User, referral: Referral) -> bool:
     return is_receiving_user(user, referral) and referral.state in WORKING_STATES
 
 
-def get_referral_for_user(user: User, referral_id: object) -> Referral:
-    """The referral if the user may see it; else Http404. Records the access."""
-    return fetch_for_user(
-        referrals_visible_to(user).select_related(
-            "case", "agency", "referred_by", "caseworker", "authorised_by", "decided_by"
+def _referral_check(user: User, need: ReferralNeed) -> Callable[[Referral], bool] | None:
+    """The need's rule on the referral itself (its agency); the state rules stay with the
+    services, which explain a refusal ("already decided") instead of hiding the referral."""
+    checks: dict[ReferralNeed, Callable[[Referral], bool]] = {
+        ReferralNeed.EDIT: lambda referral: can_refer(user),
+        ReferralNeed.SEND: lambda referral: can_refer(user),
+        ReferralNeed.DECIDE: lambda referral: is_receiving_user(user, referral),
+        ReferralNeed.ALLOCATE: lambda referral: is_isac_of(user, referral.agency),
+        ReferralNeed.START: lambda referral: is_receiving_user(user, referral),
+        ReferralNeed.CLOSE: lambda referral: can_refer(user) or is_receiving_user(user, referral),
+    }
+    return checks.get(need)
+
+
+def get_referral_for_user(
+    user: User, referral_id: object, *, need: ReferralNeed = ReferralNeed.READ
+) -> Referral:
+    """The referral if the user may have it for `need`; else Http404. Records the attempt.
+
+    READ and the actions: the referrals the user sees, with the action's rule on the referral.
+    CASEWORK: the ISAC service's own casework, or the coordinator's where the victim consented.
+    CASEWORK_WRITE: the ISAC service's users while the referral is worked.
+    """
+    if need == ReferralNeed.CASEWORK:
+        visible = casework_visible_to(user)
+    elif need == ReferralNeed.CASEWORK_WRITE:
+        visible = casework_visible_to(user)
+        if user.has_role(Role.ISAC) and user.agency_id is not None:
+            visible = visible.filter(state__in=WORKING_STATES, agency_id=user.agency_id)
+        else:
+            visible = visible.none()
+    else:
+        visible = referrals_visible_to(user)
+    return open_door(
+        visible.select_related(
+            "case", "agency", "referred_by", "caseworker", "authorised_by", "decided_by", "share"
         ),
         referral_id,
         user=user,
-        object_type="referral",
+        need=need,
+        check=_referral_check(user, need),
     )
 
 
@@ -160,22 +212,6 @@ def can_write_casework(user: User, referral: Referral) -> bool:
     return referral.state in WORKING_STATES and is_isac_of(user, referral.agency)
 
 
-def get_casework_for_user(user: User, referral_id: object, *, for_write: bool = False) -> Referral:
-    """The referral behind the casework, if the user may read (or write) it; else Http404."""
-    visible = casework_visible_to(user)
-    if for_write:
-        if user.has_role(Role.ISAC) and user.agency_id is not None:
-            visible = visible.filter(state__in=WORKING_STATES, agency_id=user.agency_id)
-        else:
-            visible = visible.none()
-    return fetch_for_user(
-        visible.select_related("case", "agency", "caseworker", "referred_by"),
-        referral_id,
-        user=user,
-        object_type="isac_casework",
-    )
-
-
 def can_view_caseload(user: User) -> bool:
     return (
         user.is_active
@@ -200,13 +236,11 @@ def is_enhanced_champion(user: User) -> bool:
 
 
 def can_submit_advice(user: User) -> bool:
-    return user.is_active and user.has_role(*ADVICE_REQUESTER_ROLES)
+    return is_frontline(user)
 
 
 def can_use_advice_queue(user: User) -> bool:
-    return user.is_active and (
-        user.has_role(*ADVICE_QUEUE_ROLES, Role.SOLICITOR) or is_enhanced_champion(user)
-    )
+    return user.is_active and (is_hub_staff(user) or is_enhanced_champion(user))
 
 
 def advice_queue_scope(user: User) -> QuerySet[AdviceRequest]:
@@ -214,7 +248,7 @@ def advice_queue_scope(user: User) -> QuerySet[AdviceRequest]:
     the solicitor. Ordinary champions and officers have no queue (only their own requests)."""
     if not user.is_active:
         return AdviceRequest.objects.none()
-    if user.has_role(*ADVICE_QUEUE_ROLES) or is_enhanced_champion(user):
+    if is_hub_manager(user) or is_enhanced_champion(user):
         return AdviceRequest.objects.all()
     if user.has_role(Role.SOLICITOR):
         return AdviceRequest.objects.filter(category=AdviceCategory.SPO_LEGAL)
@@ -246,22 +280,41 @@ def can_see_linked_log(user: User, advice: AdviceRequest) -> bool:
 
 
 def get_advice_request_for_user(
-    user: User, advice_id: object, *, to_answer: bool = False
+    user: User, advice_id: object, *, need: AdviceNeed = AdviceNeed.READ
 ) -> AdviceRequest:
-    """An advice request the user submitted or may answer; else Http404. Records the access."""
-    visible = advice_queue_scope(user) if to_answer else advice_requests_visible_to(user)
-    return fetch_for_user(
+    """An advice request for `need`; else Http404. Records the attempt.
+
+    READ: the requests the user submitted or may answer. ANSWER: the user's queue. RATE: the
+    requester, once answered. MAKE_GUIDANCE: guidance editors, from an answered request.
+    """
+    checks: dict[AdviceNeed, Callable[[AdviceRequest], bool]] = {
+        AdviceNeed.RATE: lambda advice: advice.requester_id == user.pk,
+        AdviceNeed.MAKE_GUIDANCE: lambda advice: can_manage_guidance(user) and advice.is_answered,
+    }
+    visible = (
+        advice_queue_scope(user)
+        if need in (AdviceNeed.ANSWER, AdviceNeed.MAKE_GUIDANCE)
+        else advice_requests_visible_to(user)
+    )
+    return open_door(
         visible.select_related("requester", "answered_by", "crime_log"),
         advice_id,
         user=user,
-        object_type="advice_request",
+        need=need,
+        check=checks.get(need),
     )
 
 
 def can_manage_guidance(user: User) -> bool:
-    return user.is_active and user.has_role(*GUIDANCE_EDITOR_ROLES)
+    return is_hub_manager(user)
 
 
-def get_guidance_for_user(user: User, guidance_id: object) -> Guidance:
-    visible = Guidance.objects.all() if can_manage_guidance(user) else Guidance.objects.none()
-    return fetch_for_user(visible, guidance_id, user=user, object_type="guidance")
+def get_guidance_for_user(user: User, guidance_id: object, *, need: Need = Need.CHANGE) -> Guidance:
+    """Guidance to edit, for its editors; else Http404 (recorded)."""
+    return open_door(
+        Guidance.objects.all(),
+        guidance_id,
+        user=user,
+        need=need,
+        permitted=can_manage_guidance(user),
+    )

@@ -4,8 +4,9 @@
   instrument (the SRP only as trained SRP assessors).
 - Solicitor: sees every assessment of the cases they see (SPO applications rest on them) but
   completes none: assessing risk is the hub's and the ISAC's work, not the legal adviser's.
-- ISAC: sees the victim-focused assessments of cases shared with their agency (a live
-  CaseShare), and completes victim-focused instruments on them (their specialist assessment).
+- ISAC: sees the victim-focused assessments of cases whose live shares with their agency carry
+  the full-risk-assessment facet, and their own agency's assessments of cases shared with it;
+  completes victim-focused instruments on shared cases (their specialist assessment).
   Perpetrator-focused assessments (SRP, SAM) are police work and stay with the hub.
 - Everyone else: nothing (404).
 """
@@ -13,51 +14,43 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from cases.models import Case
-from cases.permissions import cases_visible_to
-from foundation.accounts.models import Role, User
-from foundation.audit.access import fetch_for_user
+from cases.models import Case, Facet
+from cases.permissions import CaseNeed, cases_visible_to, cases_with_facet, get_case_for_user
+from foundation.accounts.models import User
+from foundation.accounts.roles import is_hub_manager, is_hub_staff, is_isac
+from foundation.audit.access import Need, open_door, register_sensitive
 from risk.models import Instrument, RiskAssessment
 
-HUB_VIEWER_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR)
-HUB_ASSESSOR_ROLES = (Role.COORDINATOR, Role.TACTICAL_LEAD)
-
-
-def _hub_viewer(user: User) -> bool:
-    return user.is_active and user.has_role(*HUB_VIEWER_ROLES)
-
-
-def _hub_assessor(user: User) -> bool:
-    return user.is_active and user.has_role(*HUB_ASSESSOR_ROLES)
-
-
-def _isac(user: User) -> bool:
-    return user.is_active and user.has_role(Role.ISAC) and user.agency_id is not None
+register_sensitive(RiskAssessment)
 
 
 def can_view_risk(user: User) -> bool:
     """Whether the user sees any assessments at all (the case page's risk panel)."""
-    return _hub_viewer(user) or _isac(user)
+    return is_hub_staff(user) or is_isac(user)
 
 
 def can_assess(user: User) -> bool:
     """Whether the user may complete some instrument on some case."""
-    return _hub_assessor(user) or _isac(user)
+    return is_hub_manager(user) or is_isac(user)
 
 
 def assessments_visible_to(user: User) -> QuerySet[RiskAssessment]:
     """The one scoping function for risk assessments (DESIGN.md §4)."""
-    if _hub_viewer(user):
-        return RiskAssessment.objects.filter(case__in=cases_visible_to(user).values("pk"))
-    if _isac(user):
-        # cases_visible_to gives an ISAC the cases shared with their agency, while shared.
-        return RiskAssessment.objects.filter(
+    if is_hub_staff(user):
+        return RiskAssessment.objects.all()
+    if is_isac(user):
+        # What the live shares' facets open, never Referral.shared_items (docs/access.md).
+        shared_in_full = Q(
             instrument__side=Instrument.SideChoice.VICTIM,
-            case__in=cases_visible_to(user).values("pk"),
+            case__in=cases_with_facet(user, Facet.RISK_FULL).values("pk"),
         )
+        own_agency = Q(
+            assessor__agency_id=user.agency_id, case__in=cases_visible_to(user).values("pk")
+        )
+        return RiskAssessment.objects.filter(shared_in_full | own_agency)
     return RiskAssessment.objects.none()
 
 
@@ -77,9 +70,9 @@ def instruments_for(user: User) -> QuerySet[Instrument]:
     if not user.is_srp_assessor:
         # The SRP's licence restricts it to trained assessors (docs/risk-instruments.md).
         instruments = instruments.filter(requires_trained_assessor=False)
-    if _hub_assessor(user):
+    if is_hub_manager(user):
         return instruments
-    if _isac(user):
+    if is_isac(user):
         return instruments.filter(side=Instrument.SideChoice.VICTIM)
     return Instrument.objects.none()
 
@@ -95,20 +88,14 @@ def cases_for_assessment(user: User) -> QuerySet[Case]:
     return Case.objects.none()
 
 
-def get_case_for_risk_view(user: User, case_id: object) -> Case:
-    """The case, for its risk history page, if the user may see its assessments; else Http404.
-
-    Records the access. Raises AuditUnavailable if it cannot.
-    """
-    visible = cases_visible_to(user) if can_view_risk(user) else Case.objects.none()
-    return fetch_for_user(visible.select_related("owner"), case_id, user=user, object_type="case")
-
-
-def get_case_for_assessment(user: User, case_id: object) -> Case:
-    """The case, to record an assessment on, if the user may; else Http404 (recorded)."""
-    return fetch_for_user(
-        cases_for_assessment(user).select_related("owner"), case_id, user=user, object_type="case"
-    )
+def get_case_for_risk(user: User, case_id: object, *, assess: bool = False) -> Case:
+    """The case, for its risk history (or, with `assess`, to record an assessment on), through
+    the case's own door; else Http404 (recorded)."""
+    if assess:
+        return get_case_for_user(
+            user, case_id, need=CaseNeed.ASSESS_RISK, permitted=can_assess(user)
+        )
+    return get_case_for_user(user, case_id, need=CaseNeed.READ, permitted=can_view_risk(user))
 
 
 def get_instrument_for_user(user: User, key: str) -> Instrument:
@@ -116,16 +103,18 @@ def get_instrument_for_user(user: User, key: str) -> Instrument:
     return get_object_or_404(instruments_for(user), key=key)
 
 
-def get_assessment_for_user(user: User, case_id: int, assessment_id: object) -> RiskAssessment:
-    """An assessment of that case the user may see; else Http404. Records the access.
+def get_assessment_for_user(
+    user: User, assessment_id: object, *, case_id: int, need: Need = Need.READ
+) -> RiskAssessment:
+    """An assessment of that case the user may see; else Http404. Records the attempt.
 
     Raises AuditUnavailable if the access record cannot be written.
     """
-    return fetch_for_user(
+    return open_door(
         assessments_visible_to(user)
         .filter(case_id=case_id)
         .select_related("case", "instrument", "assessor"),
         assessment_id,
         user=user,
-        object_type="risk_assessment",
+        need=need,
     )

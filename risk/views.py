@@ -21,8 +21,7 @@ from risk.models import RiskAssessment
 from risk.permissions import (
     can_assess,
     get_assessment_for_user,
-    get_case_for_assessment,
-    get_case_for_risk_view,
+    get_case_for_risk,
     get_instrument_for_user,
     instruments_for,
 )
@@ -42,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def assessment_history(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    case = get_case_for_risk_view(request.user, case_id)
+    case = get_case_for_risk(request.user, case_id)
     assessments = list(assessments_for_case(request.user, case))
     return render(
         request,
@@ -58,7 +57,7 @@ def assessment_history(request: AuthenticatedHttpRequest, case_id: int) -> HttpR
 
 @require_GET
 def assessment_choose(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    case = get_case_for_assessment(request.user, case_id)
+    case = get_case_for_risk(request.user, case_id, assess=True)
     instruments = [
         (instrument, definition_of(instrument)) for instrument in instruments_for(request.user)
     ]
@@ -71,7 +70,7 @@ def assessment_choose(request: AuthenticatedHttpRequest, case_id: int) -> HttpRe
 def assessment_new(
     request: AuthenticatedHttpRequest, case_id: int, instrument_key: str
 ) -> HttpResponse:
-    case = get_case_for_assessment(request.user, case_id)
+    case = get_case_for_risk(request.user, case_id, assess=True)
     instrument = get_instrument_for_user(request.user, instrument_key)
     definition = definition_of(instrument)
     wording, wording_problem = _wording(definition)
@@ -134,7 +133,9 @@ def assessment_new(
 def assessment_detail(
     request: AuthenticatedHttpRequest, case_id: int, assessment_id: int
 ) -> HttpResponse:
-    assessment: RiskAssessment = get_assessment_for_user(request.user, case_id, assessment_id)
+    assessment: RiskAssessment = get_assessment_for_user(
+        request.user, assessment_id, case_id=case_id
+    )
     definition = definition_of(assessment.instrument)
     wording, wording_problem = _wording(definition)
     return render(

@@ -1,6 +1,6 @@
 """The case file's models, split by subdomain; import them from `cases.models`."""
 
-from cases.models.cases import Case, CaseLog, CaseParty, CaseShare, LogReview
+from cases.models.cases import Case, CaseLog, CaseParty, CaseShare, Facet, LogReview
 from cases.models.imports import FeedImport, FeedImportError, FeedStaleAlert
 from cases.models.logs import DERIVED_LOG_COLUMNS, CrimeLog, LogParty, OffenceCategory, OffenceCode
 from cases.models.people import (
@@ -20,6 +20,7 @@ __all__ = [
     "CaseParty",
     "CaseShare",
     "CrimeLog",
+    "Facet",
     "FeedImport",
     "FeedImportError",
     "FeedStaleAlert",

@@ -98,40 +98,51 @@ class CaseParty(models.Model):
         return f"Case party #{self.pk}"
 
 
-@pghistory.track()
-class CaseShare(models.Model):
-    """A case shared with another agency (a referral, a clinic) for as long as it is shared.
+class Facet(models.TextChoices):
+    """What a case share opens to another agency: one vocabulary for every kind of share.
 
-    Higher apps (referrals, clinic) open and end shares through `cases.services`; visibility
-    reads only this table, so `cases` never imports them.
+    A referral's "what is shared" ticks map onto these; a published clinic agenda carries its
+    own set; each case panel declares the facet it discloses; risk, legal and the clinic read
+    only the live shares' facets (docs/access.md, "Case shares and facets"). A live share
+    always opens the case's existence and reason: the other facets come on top.
     """
 
-    class Purpose(models.TextChoices):
-        REFERRAL = "referral", "Referral"
-        CLINIC = "clinic", "Stalking clinic"
-        OTHER = "other", "Other"
+    EXISTENCE = "existence", "The case's existence and reason"
+    LOG_SUMMARIES = "log_summaries", "Crime log summaries"
+    VICTIM_IDENTITY = "victim_identity", "The victim's identity and contact details"
+    SUSPECT_DETAILS = "suspect_details", "The suspect's details"
+    RISK_SUMMARY = "risk_summary", "The risk summary"
+    RISK_FULL = "risk_full", "The full risk assessment"
+    SAFETY_CONCERNS = "safety_concerns", "Specific safety concerns"
+    ORDERS = "orders", "Orders and their terms"
+    CLINIC_DISCUSSION = "clinic_discussion", "Clinic discussion"
+    # Never shared by a referral: the tactical lead's plan and directions stay with the police.
+    OVERSIGHT = "oversight", "Investigative oversight"
+
+
+@pghistory.track()
+class CaseShare(models.Model):
+    """This case, shared with this agency, from when until when, opening these facets.
+
+    `cases` knows nothing of why: the higher app that makes a share (a referral, a clinic
+    agenda item) holds the foreign key to it and opens and ends it through
+    `cases.services.sharing`. Visibility reads only this table.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
     agency = models.ForeignKey(
         "accounts.Agency", on_delete=models.PROTECT, related_name="case_shares"
     )
-    purpose = models.CharField(max_length=16, choices=Purpose.choices)
-    # The id of the referral or clinic referral behind the share, in its own app.
-    source_ref = models.CharField(max_length=64)
-    # Whether the victim consented to the hub seeing the agency's own casework.
-    victim_consented = models.BooleanField(default=False)
+    facets = ArrayField(
+        models.CharField(max_length=32, choices=Facet.choices), default=list, blank=True
+    )
     shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     shared_at = models.DateTimeField(db_default=Now())
+    # A share may be opened ahead of its window (a clinic share lasts until a set day).
+    ends_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["purpose", "source_ref"],
-                condition=models.Q(ended_at__isnull=True),
-                name="caseshare_one_live_per_source",
-            )
-        ]
         indexes = [models.Index(fields=["agency", "ended_at"], name="caseshare_agency_idx")]
 
     def __str__(self) -> str:

@@ -22,7 +22,7 @@ from cases.services.reviews import (
     record_review,
     send_review_feedback,
 )
-from cases.services.sharing import end_case_share, share_case
+from cases.services.sharing import end_case_share, set_share_facets, share_case
 
 __all__ = [
     "BULK_OUTCOMES",
@@ -39,6 +39,7 @@ __all__ = [
     "record_review",
     "relationship_from_log",
     "send_review_feedback",
+    "set_share_facets",
     "share_case",
     "update_case",
 ]

@@ -32,8 +32,7 @@ from cases.models import CaseParty, LogParty, LogSignal, Person, PersonAddress, 
 from cases.names import normalise_name
 from cases.signals.database import bulk_session, int_array
 from foundation.accounts.models import User
-from foundation.audit.models import AccessRecord
-from foundation.audit.services import record_access
+from foundation.audit.access import record_consultation
 
 # Trigram similarity below this is not worth a reviewer's time (0.3 is pg_trgm's own default
 # threshold for the % operator, which the name-only search uses to reach the GIN index).
@@ -312,9 +311,10 @@ class PersonMergeError(Exception):
 def merge_persons(*, keep: Person, merge: Person, reason: str, by: User) -> Person:
     """Merge `merge` into `keep`: every log, case, identifier, address and signal moves over.
 
-    Audited twice: an access record (object_type "person_merge") and a pghistory context with
-    the reason and user on every changed row. The logs involved are re-evaluated, since one
-    person where there were two can reveal a course of conduct.
+    Audited twice: an access record (object type "cases.person", need "merge") and a
+    pghistory context with the reason and user on every changed row. The logs involved go
+    through `logs_changed`, since one person where there were two can reveal a course of
+    conduct.
     Raises PersonMergeError for a merge into itself, from or into a merged record, or without
     a reason.
     """
@@ -370,12 +370,8 @@ def merge_persons(*, keep: Person, merge: Person, reason: str, by: User) -> Pers
         merge.merged_into = keep
         merge.save(update_fields=["merged_into"])
 
-    record_access(
-        user=by,
-        action=AccessRecord.Action.CONSULT,
-        object_type="person_merge",
-        object_id=f"{merge.pk}>{keep.pk}",
-        justification=reason,
+    record_consultation(
+        user=by, model=Person, object_id=f"{merge.pk}>{keep.pk}", need="merge", justification=reason
     )
     if log_ids:
         # One person where there were two can reveal a course of conduct, a repeat or a breach.

@@ -20,21 +20,20 @@ from cases.forms import (
 from cases.models import Case
 from cases.panels import panels_for
 from cases.permissions import (
-    HUB_CASE_ROLES,
+    CaseNeed,
     can_manage_case,
-    can_review_logs,
     get_case_for_user,
 )
 from cases.services import CaseError
 from cases.views.common import PAGE_SIZE, query_without_page
-from foundation.accounts.models import Role
+from foundation.accounts.roles import is_hub_staff
 from foundation.lib.http import AuthenticatedHttpRequest
 
 
 @require_GET
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The list is the hub's own; partners and ISACs reach a shared case from their referral.
-    if not request.user.has_role(*HUB_CASE_ROLES):
+    if not is_hub_staff(request.user):
         raise Http404
     form = CaseFilterForm(request.GET or None)
     page = Paginator(selectors.case_list(request.user, form.to_filter()), PAGE_SIZE).get_page(
@@ -59,7 +58,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     user = request.user
-    hub_staff = user.has_role(*HUB_CASE_ROLES)
+    hub_staff = is_hub_staff(user)
     panels = [
         (
             panel,
@@ -77,7 +76,7 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             "case_logs": selectors.case_logs(case) if hub_staff else [],
             "reviews": selectors.case_reviews(case) if hub_staff else [],
             "hub_staff": hub_staff,
-            "can_read_logs": can_review_logs(user) or user.has_role(Role.SOLICITOR),
+            "can_read_logs": is_hub_staff(user),
             # Flags are the hub's workflow warnings, drawn from records (e.g. assessments)
             # another agency may not be allowed to open: hub staff only.
             "flags": (
@@ -93,7 +92,7 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def case_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id, for_write=True)
+    case = get_case_for_user(request.user, case_id, need=CaseNeed.CHANGE)
     form = CaseEditForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,7 +107,7 @@ def case_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id, for_write=True)
+    case = get_case_for_user(request.user, case_id, need=CaseNeed.CHANGE)
     if case.status == Case.Status.CLOSED:
         messages.info(request, "This case is already closed.")
         return HttpResponseRedirect(case.get_absolute_url())

@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.feed import services
@@ -10,7 +10,11 @@ from cases.feed.importer import report
 from cases.feed.sweep import last_feed_at
 from cases.forms.feed import FeedUploadForm
 from cases.models import FeedImport
-from cases.permissions import can_review_logs
+from cases.permissions import (
+    can_review_logs,
+    feed_imports_visible_to,
+    get_feed_import_for_user,
+)
 from foundation.lib.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
@@ -25,7 +29,11 @@ def _require_reviewer(request: AuthenticatedHttpRequest) -> None:
 @require_GET
 def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reviewer(request)
-    imports = FeedImport.objects.select_related("started_by").order_by("-queued_at", "-id")
+    imports = (
+        feed_imports_visible_to(request.user)
+        .select_related("started_by")
+        .order_by("-queued_at", "-id")
+    )
     page = Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -48,8 +56,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def import_detail(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
-    _require_reviewer(request)
-    feed_import = get_object_or_404(FeedImport.objects.select_related("started_by"), pk=import_id)
+    feed_import = get_feed_import_for_user(request.user, import_id)
     finished = feed_import.status in {
         FeedImport.Status.DONE,
         FeedImport.Status.REFUSED,
@@ -73,6 +80,5 @@ def import_report(request: AuthenticatedHttpRequest, import_id: int) -> HttpResp
     """The report as JSON, in the same shape as `import_logs --json`."""
     from django.http import JsonResponse
 
-    _require_reviewer(request)
-    feed_import = get_object_or_404(FeedImport, pk=import_id)
+    feed_import = get_feed_import_for_user(request.user, import_id)
     return JsonResponse(report(feed_import) | {"status": feed_import.status})

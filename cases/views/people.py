@@ -7,47 +7,30 @@ service `cases.services.people.merge_persons` does the work and the audit; this 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from cases.forms.people import PersonMergeForm
-from cases.models import LogParty, Person
-from cases.permissions import can_review_logs, get_log_for_user, logs_visible_to
+from cases.permissions import LogNeed, PersonNeed, get_log_for_user, get_person_for_user
 from cases.services.people import PersonMergeError, merge_persons
-from foundation.accounts.models import User
-from foundation.audit.access import fetch_for_user
 from foundation.lib.http import AuthenticatedHttpRequest
 
 MERGED_MESSAGE = "The two records are now one person."
 
 
-def _get_person_for_merge(user: User, person_id: int) -> Person:
-    """A person named on a log the user may open; else Http404 (both outcomes recorded)."""
-    on_visible_log = LogParty.objects.filter(person=OuterRef("pk"), log__in=logs_visible_to(user))
-    return fetch_for_user(
-        Person.objects.filter(Exists(on_visible_log)),
-        person_id,
-        user=user,
-        object_type="person",
-    )
-
-
 @require_POST
 def person_merge(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if not can_review_logs(user):
-        raise Http404
     form = PersonMergeForm(request.POST)
     valid = form.is_valid()
     # Broken hidden ids are not the user's mistake to correct: answer as for anything missing.
     if not form.ids_are_valid():
         raise Http404
     data = form.cleaned_data
-    log = get_log_for_user(user, data["next_log"])
-    keep = _get_person_for_merge(user, data["keep"])
-    merge = _get_person_for_merge(user, data["merge"])
+    log = get_log_for_user(user, data["next_log"], need=LogNeed.REVIEW)
+    keep = get_person_for_user(user, data["keep"], need=PersonNeed.MERGE)
+    merge = get_person_for_user(user, data["merge"], need=PersonNeed.MERGE)
     back_to_log = redirect("cases:log_detail", log_id=log.pk)
     if not valid:
         for error in form.errors.get("reason", []):

@@ -23,8 +23,8 @@ from cases.forms import (
 )
 from cases.models import CrimeLog, SignalKind
 from cases.permissions import (
+    LogNeed,
     can_review_logs,
-    get_log_feedback_for_user,
     get_log_for_user,
     get_logs_for_user,
 )
@@ -85,10 +85,10 @@ def _signal_count_links(
 
 @require_POST
 def crimelog_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not can_review_logs(request.user):
-        raise Http404
     form = BulkReviewForm(request.POST, user=request.user)
     valid = form.is_valid()
+    if not valid and not can_review_logs(request.user):
+        raise Http404  # nothing the door could record: no valid ids were asked for
     back = _queue_url(form.cleaned_data.get("return_query", "") if valid else "")
     if not valid:
         for errors in form.errors.values():
@@ -96,7 +96,7 @@ def crimelog_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.error(request, str(error))
         return redirect(back)
     # Every id through the same scope as the single-log page; one outside it: 404, nothing saved.
-    logs = get_logs_for_user(request.user, form.cleaned_data["logs"])
+    logs = get_logs_for_user(request.user, form.cleaned_data["logs"], need=LogNeed.REVIEW)
     try:
         reviews = services.bulk_review(
             logs=logs,
@@ -128,9 +128,7 @@ def crimelog_detail(request: AuthenticatedHttpRequest, log_id: int) -> HttpRespo
 
 @require_POST
 def crimelog_review(request: AuthenticatedHttpRequest, log_id: int) -> HttpResponse:
-    if not can_review_logs(request.user):
-        raise Http404
-    log = get_log_for_user(request.user, log_id)
+    log = get_log_for_user(request.user, log_id, need=LogNeed.REVIEW)
     full = selectors.log_for_review(log)
     form = ReviewForm(
         request.POST,
@@ -196,6 +194,6 @@ def crimelog_my_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def crimelog_my_detail(request: AuthenticatedHttpRequest, log_id: int) -> HttpResponse:
-    log = get_log_feedback_for_user(request.user, log_id)
+    log = get_log_for_user(request.user, log_id, need=LogNeed.FEEDBACK)
     review = selectors.feedback_for_log(log)
     return render(request, "cases/crimelog_my_detail.html", {"log": log, "review": review})

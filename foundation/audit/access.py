@@ -1,8 +1,18 @@
-"""The one way to fetch a sensitive object for a user: scoped, audited, 404 when out of scope."""
+"""The door: the one way to fetch a sensitive object for a user, scoped, audited, 404 otherwise.
+
+Each app's `permissions.py` wraps these in its own `get_<thing>_for_user(user, pk, *, need=…)`
+(one single-object door and at most one bulk door per sensitive model). The app decides which
+records the user may reach for that `need` (a scoped queryset, and `permitted`, its role rule
+for the need); the door records the attempt with what the user actually got: allowed, or
+denied and a 404. No view records an access itself, so no view can record the wrong outcome.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
+from collections.abc import Callable, Collection
+from enum import StrEnum
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -11,38 +21,127 @@ from foundation.audit.models import AccessRecord
 from foundation.audit.services import record_access
 
 
-def fetch_for_user[M: models.Model](
+class Need(StrEnum):
+    """What every door can be asked for; an app's own needs are a StrEnum of its own."""
+
+    READ = "read"
+    CHANGE = "change"
+    DISCLOSE = "disclose"
+
+
+_SENSITIVE: dict[str, type[models.Model]] = {}
+
+
+def register_sensitive(model: type[models.Model]) -> type[models.Model]:
+    """Mark a model as sensitive: only its door may fetch it in a view (tests enforce it)."""
+    _SENSITIVE[model._meta.label_lower] = model
+    return model
+
+
+def sensitive_models() -> dict[str, type[models.Model]]:
+    return dict(_SENSITIVE)
+
+
+def object_type_of(model: type[models.Model]) -> str:
+    """The access record's object type: the model's label (e.g. "cases.case"), never typed."""
+    return model._meta.label_lower
+
+
+def _action_for(need: str, action: str | None) -> str:
+    if action is not None:
+        return action
+    return AccessRecord.Action.DISCLOSE if need == Need.DISCLOSE else AccessRecord.Action.CONSULT
+
+
+def open_door[M: models.Model](
     visible: models.QuerySet[M],
     pk: object,
     *,
     user: User,
-    object_type: str,
-    action: str = AccessRecord.Action.CONSULT,
+    need: str,
+    permitted: bool = True,
+    check: Callable[[M], bool] | None = None,
+    action: str | None = None,
     justification: str = "",
 ) -> M:
-    """Return the object if `visible` (already scoped to the user) holds it, else raise Http404.
+    """The object if `permitted` and `visible` (already scoped to the user) holds it, and
+    `check` (the need's rule on that object, e.g. "a user of the receiving agency") accepts
+    it; else 404.
 
-    Both outcomes are recorded; a denied attempt looks exactly like a missing object to the
-    user, so a 404 never confirms that a record exists. Raises AuditUnavailable if the record
-    cannot be written (the caller then serves nothing).
+    Both outcomes are recorded, with the need asked for. A denied attempt looks exactly like a
+    missing object, so a 404 never confirms that a record exists. A malformed id (text, a NUL)
+    is a denied attempt too, and never reaches the database as an error. Raises
+    AuditUnavailable if the record cannot be written (the caller then serves nothing).
     """
-    try:
-        obj = visible.get(pk=pk)
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+    object_type = object_type_of(visible.model)
+    obj: M | None = None
+    if permitted:
+        try:
+            obj = visible.get(pk=pk)
+        except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
+            obj = None
+    refused = obj is not None and check is not None and not check(obj)
+    record_access(
+        user=user,
+        action=_action_for(need, action),
+        object_type=object_type,
+        object_id=pk if obj is None else obj.pk,
+        need=str(need),
+        justification=justification,
+        outcome=(
+            AccessRecord.Outcome.ALLOWED
+            if obj is not None and not refused
+            else AccessRecord.Outcome.DENIED
+        ),
+    )
+    if obj is None or refused:
+        raise Http404
+    return obj
+
+
+def open_doors[M: models.Model](
+    visible: models.QuerySet[M],
+    pks: Collection[int],
+    *,
+    user: User,
+    need: str,
+    permitted: bool = True,
+) -> list[M]:
+    """Several objects for a bulk action: all of them in id order, or 404 if any is refused.
+
+    One query for the lot; each allowed object and each refused id gets its own record,
+    written before the 404 so a probe is on record too.
+    """
+    wanted = set(pks)
+    if not wanted:
+        raise Http404
+    found = {obj.pk: obj for obj in visible.filter(pk__in=wanted)} if permitted else {}
+    action = _action_for(need, None)
+    object_type = object_type_of(visible.model)
+    for pk in sorted(wanted, key=str):
         record_access(
             user=user,
             action=action,
             object_type=object_type,
             object_id=pk,
-            justification=justification,
-            outcome=AccessRecord.Outcome.DENIED,
+            need=str(need),
+            outcome=(AccessRecord.Outcome.ALLOWED if pk in found else AccessRecord.Outcome.DENIED),
         )
-        raise Http404 from exc
+    if len(found) != len(wanted):
+        raise Http404
+    return [found[pk] for pk in sorted(found)]
+
+
+def record_consultation(
+    *, user: User, model: type[models.Model], object_id: object, need: str, justification: str = ""
+) -> None:
+    """Record a consultation of a record already opened through its door (a panel's facet,
+    a merge): the door's own recording for what is shown on a page that opened another."""
     record_access(
         user=user,
-        action=action,
-        object_type=object_type,
-        object_id=obj.pk,
+        action=AccessRecord.Action.CONSULT,
+        object_type=object_type_of(model),
+        object_id=object_id,
+        need=str(need),
         justification=justification,
     )
-    return obj

@@ -26,8 +26,12 @@ class AccessRecord(models.Model):
     agency_name = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.ALLOWED)
+    # The model's label ("cases.case"), derived by the door; records written before that
+    # carry older spellings ("case", "crime_log"), which the auditor's page maps (selectors).
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
+    # What the door was asked for ("read", "change", a facet...); blank on older records.
+    need = models.CharField(max_length=32, blank=True)
     justification = models.CharField(max_length=500, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
 

@@ -13,6 +13,14 @@ from foundation.audit.models import AccessRecord
 logger = logging.getLogger(__name__)
 
 
+def printable(text: str) -> str:
+    """The text with control characters escaped: a NUL from a hostile id cannot be stored in
+    Postgres text, and must never turn a denied attempt into an unrecorded error."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text)
+
+
 class AuditUnavailable(Exception):
     """The access record could not be written, so the data must not be served."""
 
@@ -23,6 +31,7 @@ def record_access(
     action: str,
     object_type: str,
     object_id: object,
+    need: str = "",
     justification: str = "",
     outcome: str = AccessRecord.Outcome.ALLOWED,
 ) -> AccessRecord:
@@ -38,8 +47,9 @@ def record_access(
                 action=action,
                 outcome=outcome,
                 object_type=object_type,
-                object_id=str(object_id)[:64],
-                justification=justification[:500],
+                object_id=printable(str(object_id))[:64],
+                need=need[:32],
+                justification=printable(justification)[:500],
                 request_id=current_request_id.get(),
             )
     except DatabaseError as exc:

@@ -11,10 +11,30 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 
+from cases.models import Facet
 from foundation.accounts.models import Agency
 
 # Reminder bookkeeping changes often and says nothing about the referral itself.
 _REMINDER_FIELDS = ["chased_at", "chase_count", "chase_claimed_at"]
+
+
+# What each "what is shared" tick opens of the case (docs/access.md, "Case shares and facets").
+ITEM_FACETS: dict[str, tuple[str, ...]] = {
+    "case_summary": (Facet.EXISTENCE,),
+    "victim_contact": (Facet.VICTIM_IDENTITY,),
+    "risk_assessment": (Facet.RISK_SUMMARY, Facet.RISK_FULL),
+    "crime_logs": (Facet.LOG_SUMMARIES,),
+    "suspect_details": (Facet.SUSPECT_DETAILS,),
+    "orders": (Facet.ORDERS,),
+    "safety_concerns": (Facet.SAFETY_CONCERNS,),
+}
+# Before the agency accepts it sees enough to decide: the case's existence, reason and area,
+# and the risk level; no identities (docs/referrals.md).
+FACETS_BEFORE_ACCEPTANCE: tuple[str, ...] = (Facet.EXISTENCE, Facet.RISK_SUMMARY)
+
+
+def facets_for_items(items: list[str]) -> list[str]:
+    return sorted({facet for item in items for facet in ITEM_FACETS.get(item, ())})
 
 
 @pghistory.track(exclude=_REMINDER_FIELDS)
@@ -84,6 +104,14 @@ class Referral(models.Model):
         models.CharField(max_length=20, choices=SharedItem.choices), default=list, blank=True
     )
     shared_notes = models.TextField(blank=True)
+    # The case share this referral opened with the agency (from sending until it ends).
+    share = models.OneToOneField(
+        "cases.CaseShare",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referral",
+    )
     # How the receiving agency may and may not contact the victim (e.g. "never leave voicemail").
     safe_contact = models.TextField(blank=True)
 
@@ -173,6 +201,11 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state not in {self.State.DECLINED, self.State.CLOSED}
+
+    @property
+    def shared_facets(self) -> list[str]:
+        """The case facets the victim agreed to share (docs/access.md)."""
+        return facets_for_items(self.shared_items)
 
     def get_shared_items_display(self) -> list[str]:
         return [self.SharedItem(item).label for item in self.shared_items]

@@ -14,13 +14,14 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, CaseShare
-from cases.services import end_case_share, share_case
+from cases.models import Case
+from cases.services import end_case_share, set_share_facets, share_case
 from foundation.accounts.models import Agency, User
 from foundation.lib.working_time import add_working_days
 from foundation.outbox.services import enqueue
 from referrals.errors import ConsentRequired, IllegalTransition, NotAllowed, ReferralError
 from referrals.models import Referral, ReferralTransition
+from referrals.models.referrals import FACETS_BEFORE_ACCEPTANCE
 from referrals.notifications import (
     send_referral_allocated_email,
     send_referral_decision_email,
@@ -215,15 +216,11 @@ def send_referral(*, referral: Referral, by: User) -> Referral:
     _move(referral, State.SENT, by=by, now=now)
     referral.sent_at = now
     referral.response_due_at = add_working_days(now, RESPONSE_WORKING_DAYS)
-    referral.save()
-    share_case(
-        case=referral.case,
-        agency=referral.agency,
-        purpose=CaseShare.Purpose.REFERRAL,
-        source_ref=str(referral.pk),
-        victim_consented=referral.consent_given,
-        by=by,
+    # Until it accepts, the agency sees enough to decide, no identities (docs/referrals.md).
+    referral.share = share_case(
+        case=referral.case, agency=referral.agency, facets=FACETS_BEFORE_ACCEPTANCE, by=by
     )
+    referral.save()
     enqueue(send_referral_sent_email, referral_id=referral.pk)
     return referral
 
@@ -243,6 +240,13 @@ def accept_referral(*, referral: Referral, by: User, take_it: bool = False) -> R
     referral.decided_at = now
     referral.decided_by = by
     referral.save()
+    if referral.share is not None:
+        # Accepted: the agency now sees what the victim agreed to share, and no more.
+        set_share_facets(
+            share=referral.share,
+            facets=[*FACETS_BEFORE_ACCEPTANCE, *referral.shared_facets],
+            by=by,
+        )
     enqueue(send_referral_decision_email, referral_id=referral.pk)
     if take_it and referral.is_isac:
         return allocate_referral(referral=referral, caseworker=by, by=by)
@@ -267,7 +271,7 @@ def decline_referral(*, referral: Referral, reason: str, by: User) -> Referral:
     referral.decided_by = by
     referral.decline_reason = reason.strip()
     referral.save()
-    end_case_share(purpose=CaseShare.Purpose.REFERRAL, source_ref=str(referral.pk), by=by)
+    _end_share(referral, by=by)
     enqueue(send_referral_decision_email, referral_id=referral.pk)
     return referral
 
@@ -339,5 +343,10 @@ def close_referral(*, referral: Referral, reason: str, notes: str, by: User) -> 
     referral.closure_reason = reason
     referral.closure_notes = notes.strip()
     referral.save()
-    end_case_share(purpose=CaseShare.Purpose.REFERRAL, source_ref=str(referral.pk), by=by)
+    _end_share(referral, by=by)
     return referral
+
+
+def _end_share(referral: Referral, *, by: User) -> None:
+    if referral.share is not None:
+        end_case_share(share=referral.share, by=by)

@@ -24,6 +24,7 @@ from referrals.forms import (
 )
 from referrals.models import AdviceCategory
 from referrals.permissions import (
+    AdviceNeed,
     can_answer_advice,
     can_manage_guidance,
     can_rate_advice,
@@ -142,7 +143,7 @@ def advice_detail(request: AuthenticatedHttpRequest, advice_id: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 def advice_answer(request: AuthenticatedHttpRequest, advice_id: int) -> HttpResponse:
-    advice = get_advice_request_for_user(request.user, advice_id, to_answer=True)
+    advice = get_advice_request_for_user(request.user, advice_id, need=AdviceNeed.ANSWER)
     if advice.is_answered:
         messages.info(request, f"{advice.reference} has already been answered.")
         return redirect(advice)
@@ -166,9 +167,7 @@ def advice_answer(request: AuthenticatedHttpRequest, advice_id: int) -> HttpResp
 
 @require_POST
 def advice_rate(request: AuthenticatedHttpRequest, advice_id: int) -> HttpResponse:
-    advice = get_advice_request_for_user(request.user, advice_id)
-    if advice.requester_id != request.user.pk:
-        raise Http404
+    advice = get_advice_request_for_user(request.user, advice_id, need=AdviceNeed.RATE)
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
@@ -184,9 +183,7 @@ def advice_rate(request: AuthenticatedHttpRequest, advice_id: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def guidance_from_request(request: AuthenticatedHttpRequest, advice_id: int) -> HttpResponse:
-    advice = get_advice_request_for_user(request.user, advice_id, to_answer=True)
-    if not can_manage_guidance(request.user) or not advice.is_answered:
-        raise Http404
+    advice = get_advice_request_for_user(request.user, advice_id, need=AdviceNeed.MAKE_GUIDANCE)
     form = GuidanceForm(
         request.POST or None,
         initial={"category": advice.category, "body": advice.answer, "is_published": False},

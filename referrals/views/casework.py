@@ -1,6 +1,6 @@
-"""ISAC casework pages. Reads go through `get_casework_for_user` (the ISAC service; the
-coordinator only with the victim's consent); writes through `for_write=True` (the service's
-ISACs while the referral is open). Safe-contact instructions head every page."""
+"""ISAC casework pages. Reads go through the referral's door with need CASEWORK (the ISAC
+service; the coordinator only with the victim's consent); writes with CASEWORK_WRITE (the
+service's ISACs while the referral is open). Safe-contact instructions head every page."""
 
 from __future__ import annotations
 
@@ -29,18 +29,19 @@ from referrals.forms import (
 )
 from referrals.models import OutcomeMeasure, Referral
 from referrals.permissions import (
+    ReferralNeed,
     can_view_caseload,
     can_view_outcomes,
     can_write_casework,
     casework_visible_to,
-    get_casework_for_user,
+    get_referral_for_user,
 )
 from referrals.services import casework as services
 
 
 @require_GET
 def casework_detail(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_casework_for_user(request.user, referral_id)
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.CASEWORK)
     return render(
         request,
         "referrals/casework_detail.html",
@@ -71,7 +72,7 @@ def _casework_form_page(
 
 @require_http_methods(["GET", "POST"])
 def contact_create(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_casework_for_user(request.user, referral_id, for_write=True)
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.CASEWORK_WRITE)
     form = ContactForm(
         request.POST or None,
         initial={"contact_at": timezone.localtime().replace(second=0, microsecond=0)},
@@ -89,7 +90,7 @@ def contact_create(request: AuthenticatedHttpRequest, referral_id: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 def risk_create(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_casework_for_user(request.user, referral_id, for_write=True)
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.CASEWORK_WRITE)
     form = SpecialistRiskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,7 +107,7 @@ def risk_create(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResp
 
 @require_GET
 def safety_plan(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_casework_for_user(request.user, referral_id)
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.CASEWORK)
     versions = list(selectors.safety_plan_versions(referral))
     return render(
         request,
@@ -124,7 +125,7 @@ def safety_plan(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResp
 def safety_plan_version(
     request: AuthenticatedHttpRequest, referral_id: int, version: int
 ) -> HttpResponse:
-    referral = get_casework_for_user(request.user, referral_id)
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.CASEWORK)
     plan = selectors.safety_plan_versions(referral).filter(version=version).first()
     if plan is None:
         raise Http404
@@ -133,7 +134,7 @@ def safety_plan_version(
 
 @require_http_methods(["GET", "POST"])
 def safety_plan_create(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_casework_for_user(request.user, referral_id, for_write=True)
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.CASEWORK_WRITE)
     current = referral.safety_plans.filter(is_current=True).first()
     initial = (
         {
@@ -161,7 +162,7 @@ def safety_plan_create(request: AuthenticatedHttpRequest, referral_id: int) -> H
 
 @require_http_methods(["GET", "POST"])
 def need_create(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_casework_for_user(request.user, referral_id, for_write=True)
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.CASEWORK_WRITE)
     form = SupportNeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,7 +177,7 @@ def need_create(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResp
 
 @require_POST
 def need_status(request: AuthenticatedHttpRequest, referral_id: int, need_id: int) -> HttpResponse:
-    referral = get_casework_for_user(request.user, referral_id, for_write=True)
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.CASEWORK_WRITE)
     need = referral.support_needs.filter(pk=need_id).first()
     form = SupportNeedStatusForm(request.POST)
     if need is None:
@@ -197,7 +198,7 @@ def need_status(request: AuthenticatedHttpRequest, referral_id: int, need_id: in
 
 @require_http_methods(["GET", "POST"])
 def milestone_create(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_casework_for_user(request.user, referral_id, for_write=True)
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.CASEWORK_WRITE)
     form = MilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,7 +215,7 @@ def milestone_create(request: AuthenticatedHttpRequest, referral_id: int) -> Htt
 
 @require_http_methods(["GET", "POST"])
 def intake_outcome(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_casework_for_user(request.user, referral_id, for_write=True)
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.CASEWORK_WRITE)
     existing = referral.outcomes.filter(stage=OutcomeMeasure.Stage.INTAKE).first()
     initial = (
         {
@@ -252,7 +253,7 @@ def intake_outcome(request: AuthenticatedHttpRequest, referral_id: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 def casework_close(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_casework_for_user(request.user, referral_id, for_write=True)
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.CASEWORK_WRITE)
     form = CloseCaseworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

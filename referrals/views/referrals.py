@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.permissions import cases_visible_to, get_case_for_user
+from cases.permissions import CaseNeed, cases_visible_to, get_case_for_user
 from foundation.lib.http import AuthenticatedHttpRequest
 from referrals import selectors
 from referrals.errors import ReferralError
@@ -27,6 +27,7 @@ from referrals.forms import (
 )
 from referrals.models import Referral
 from referrals.permissions import (
+    ReferralNeed,
     can_allocate_referral,
     can_close_referral,
     can_decide_referral,
@@ -38,7 +39,6 @@ from referrals.permissions import (
     casework_visible_to,
     get_referral_for_user,
     is_isac_of,
-    is_receiving_user,
 )
 from referrals.services import referrals as services
 from referrals.views.common import PAGE_SIZE, query_without_page
@@ -70,7 +70,11 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not can_refer(user):
         raise Http404
-    case = get_case_for_user(user, request.GET["case"]) if request.GET.get("case") else None
+    case = (
+        get_case_for_user(user, request.GET["case"], need=CaseNeed.READ)
+        if request.GET.get("case")
+        else None
+    )
     form = ReferralForm(request.POST or None, user=user, case=case)
     if request.method == "POST" and form.is_valid():
         assert form.case is not None  # set by clean_case_reference
@@ -87,9 +91,7 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_edit(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     user = request.user
-    referral = get_referral_for_user(user, referral_id)
-    if not can_refer(user):
-        raise Http404
+    referral = get_referral_for_user(user, referral_id, need=ReferralNeed.EDIT)
     if not can_edit_referral(user, referral):
         messages.error(request, f"Referral {referral.reference} was sent; it cannot be changed.")
         return redirect(referral)
@@ -144,9 +146,7 @@ def referral_detail(request: AuthenticatedHttpRequest, referral_id: int) -> Http
 
 @require_POST
 def referral_send(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_referral_for_user(request.user, referral_id)
-    if not can_refer(request.user):
-        raise Http404
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.SEND)
     try:
         services.send_referral(referral=referral, by=request.user)
     except ReferralError as error:
@@ -159,9 +159,7 @@ def referral_send(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def referral_accept(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     user = request.user
-    referral = get_referral_for_user(user, referral_id)
-    if not is_receiving_user(user, referral):
-        raise Http404
+    referral = get_referral_for_user(user, referral_id, need=ReferralNeed.DECIDE)
     # Every field is optional, so an empty POST is still a decision.
     form = AcceptForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -184,9 +182,7 @@ def referral_accept(request: AuthenticatedHttpRequest, referral_id: int) -> Http
 @require_http_methods(["GET", "POST"])
 def referral_decline(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     user = request.user
-    referral = get_referral_for_user(user, referral_id)
-    if not is_receiving_user(user, referral):
-        raise Http404
+    referral = get_referral_for_user(user, referral_id, need=ReferralNeed.DECIDE)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,9 +200,7 @@ def referral_decline(request: AuthenticatedHttpRequest, referral_id: int) -> Htt
 @require_http_methods(["GET", "POST"])
 def referral_allocate(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     user = request.user
-    referral = get_referral_for_user(user, referral_id)
-    if not is_isac_of(user, referral.agency):
-        raise Http404
+    referral = get_referral_for_user(user, referral_id, need=ReferralNeed.ALLOCATE)
     form = AllocateForm(request.POST or None, referral=referral, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,9 +217,7 @@ def referral_allocate(request: AuthenticatedHttpRequest, referral_id: int) -> Ht
 
 @require_POST
 def referral_start(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_referral_for_user(request.user, referral_id)
-    if not is_receiving_user(request.user, referral):
-        raise Http404
+    referral = get_referral_for_user(request.user, referral_id, need=ReferralNeed.START)
     try:
         services.start_referral(referral=referral, by=request.user)
     except ReferralError as error:
@@ -238,9 +230,7 @@ def referral_start(request: AuthenticatedHttpRequest, referral_id: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 def referral_close(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     user = request.user
-    referral = get_referral_for_user(user, referral_id)
-    if not (can_refer(user) or is_receiving_user(user, referral)):
-        raise Http404
+    referral = get_referral_for_user(user, referral_id, need=ReferralNeed.CLOSE)
     if referral.is_isac and is_isac_of(user, referral.agency):
         # The ISAC closes its casework with the exit outcomes.
         return redirect("referrals:casework_close", referral_id=referral.pk)

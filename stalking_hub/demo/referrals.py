@@ -35,6 +35,7 @@ from referrals.models import (
     SpecialistRiskAssessment,
     SupportNeed,
 )
+from referrals.models.referrals import FACETS_BEFORE_ACCEPTANCE
 from referrals.services.advice import DUE_SOON_NOTICE, due_at_for
 from stalking_hub.demo.accounts import ISAC, demo_email
 
@@ -215,18 +216,19 @@ def _walk(
         if state == State.SENT:
             referral.sent_at = at
             referral.response_due_at = add_working_days(at, 2)
-            CaseShare.objects.create(
+            referral.share = CaseShare.objects.create(
                 case=case,
                 agency=agency,
-                purpose=CaseShare.Purpose.REFERRAL,
-                source_ref=str(referral.pk),
-                victim_consented=not without_consent,
+                facets=sorted(FACETS_BEFORE_ACCEPTANCE),
                 shared_by=coordinator,
                 shared_at=at,
             )
         elif state in (State.ACCEPTED, State.DECLINED):
             referral.decided_at = at
             referral.decided_by = by
+            if state == State.ACCEPTED and referral.share is not None:
+                referral.share.facets = sorted({*FACETS_BEFORE_ACCEPTANCE, *referral.shared_facets})
+                referral.share.save(update_fields=["facets"])
             if state == State.DECLINED:
                 referral.decline_reason = (
                     "The suspect is not under our supervision; please refer to the "
@@ -240,7 +242,8 @@ def _walk(
             referral.closure_reason = Referral.ClosureReason.SUPPORT_COMPLETED
             referral.closure_notes = "Support plan completed; the victim feels able to cope."
         if state in (State.DECLINED, State.CLOSED):
-            CaseShare.objects.filter(source_ref=str(referral.pk), ended_at=None).update(ended_at=at)
+            if referral.share_id is not None:
+                CaseShare.objects.filter(pk=referral.share_id, ended_at=None).update(ended_at=at)
     # The chase has already gone out for the overdue one: no flood of reminders on first run.
     if referral.state == State.SENT and referral.response_due_at and referral.response_due_at < now:
         referral.chased_at = now - timedelta(hours=3)

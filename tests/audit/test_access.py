@@ -18,7 +18,8 @@ def test_allowed_read_is_recorded_with_who_what_and_request_id(client, coordinat
     assert record.roles == "coordinator"
     assert record.agency_name == home_force.name
     assert (record.action, record.outcome) == ("consult", "allowed")
-    assert (record.object_type, record.object_id) == ("agency", str(home_force.pk))
+    assert (record.object_type, record.object_id) == ("accounts.agency", str(home_force.pk))
+    assert record.need == "read"
     assert record.request_id == response["X-Request-ID"]
 
 

@@ -4,13 +4,13 @@ from django.http import HttpResponse
 from django.urls import path
 
 from foundation.accounts.models import Agency
-from foundation.audit.access import fetch_for_user
+from foundation.audit.access import open_door
 from stalking_hub import urls as hub_urls
 
 
 def agency_detail(request, pk):
     visible = Agency.objects.filter(kind=Agency.Kind.POLICE_FORCE)
-    agency = fetch_for_user(visible, pk, user=request.user, object_type="agency")
+    agency = open_door(visible, pk, user=request.user, need="read")
     return HttpResponse(f"SECRET-{agency.name}")
 
 

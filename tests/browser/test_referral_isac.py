@@ -70,4 +70,9 @@ def test_coordinator_refers_and_the_isac_accepts_and_records_a_contact(
     referral.refresh_from_db()
     assert referral.state == Referral.State.ACTIVE
     assert referral.caseworker == users["isac2"]
-    assert CaseShare.objects.get(source_ref=str(referral.pk)).victim_consented
+    # Accepted: the share opens exactly what the referral ticked (docs/access.md).
+    assert set(CaseShare.objects.get(referral=referral).facets) == {
+        "existence",
+        "risk_summary",
+        *referral.shared_facets,
+    }

@@ -317,7 +317,9 @@ def test_merge_repoints_everything_and_is_audited(merger: User) -> None:
         )
     ) == {keep.pk}
 
-    record = AccessRecord.objects.get(object_type="person_merge")
+    record = AccessRecord.objects.get(
+        object_type="cases.person", need="merge", object_id__contains=">"
+    )
     assert (record.user_id, record.object_id) == (merger.pk, f"{merge.pk}>{keep.pk}")
     assert record.justification == "Same person per PNC check"
     event = Person.pgh_event_model.objects.get(pgh_obj_id=merge.pk, merged_into_id=keep.pk)
@@ -337,7 +339,9 @@ def test_merge_refuses_self_merged_records_and_a_missing_reason(merger: User) ->
         merge_persons(keep=merge, merge=gone, reason="x", by=merger)
     with pytest.raises(PersonMergeError, match="reason"):
         merge_persons(keep=keep, merge=merge, reason="  ", by=merger)
-    assert not AccessRecord.objects.filter(object_type="person_merge").exists()
+    assert not AccessRecord.objects.filter(
+        object_type="cases.person", need="merge", object_id__contains=">"
+    ).exists()
     merge.refresh_from_db()
     assert merge.merged_into_id is None
 

@@ -44,7 +44,9 @@ def assert_nothing_merged(merge: Person) -> None:
     merge.refresh_from_db()
     assert merge.merged_into_id is None
     assert LogParty.objects.filter(person=merge).exists()
-    assert not AccessRecord.objects.filter(object_type="person_merge").exists()
+    assert not AccessRecord.objects.filter(
+        object_type="cases.person", need="merge", object_id__contains=">"
+    ).exists()
 
 
 def assert_not_found_without_data(response) -> None:
@@ -92,7 +94,9 @@ def test_merge_repoints_parties_audits_and_returns_to_the_log(client, coordinato
     assert merge.merged_into_id == keep.pk
     assert not LogParty.objects.filter(person=merge).exists()
     assert LogParty.objects.filter(person=keep).count() == 2
-    record = AccessRecord.objects.get(object_type="person_merge")
+    record = AccessRecord.objects.get(
+        object_type="cases.person", need="merge", object_id__contains=">"
+    )
     assert (record.user_id, record.object_id) == (coordinator.pk, f"{merge.pk}>{keep.pk}")
     assert record.justification == REASON
 
@@ -149,7 +153,7 @@ def test_a_person_on_no_visible_log_is_not_found(client, coordinator, pair, side
     stranger.refresh_from_db()
     assert stranger.merged_into_id is None
     assert AccessRecord.objects.filter(
-        object_type="person", object_id=str(stranger.pk), outcome=AccessRecord.Outcome.DENIED
+        object_type="cases.person", object_id=str(stranger.pk), outcome=AccessRecord.Outcome.DENIED
     ).exists()
 
 

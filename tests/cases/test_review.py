@@ -271,7 +271,7 @@ def test_the_review_page_shows_what_the_reviewer_needs(client, coordinator, flag
     assert [log.reference for log in response.context["pair_logs"]] == ["NS/25/PAIR-2"]
     assert "NS/25/OTHER-VICTIM" not in body
     assert AccessRecord.objects.filter(
-        object_type="crime_log", object_id=str(flagged_log.pk), outcome="allowed"
+        object_type="cases.crimelog", object_id=str(flagged_log.pk), outcome="allowed"
     ).exists()
 
 
@@ -420,7 +420,7 @@ def test_bulk_not_stalking_reviews_every_selected_log(client, coordinator):
     assert not CrimeLog.objects.filter(review_state=CrimeLog.ReviewState.AWAITING).exists()
     for log in logs:
         assert AccessRecord.objects.filter(
-            object_type="crime_log", object_id=str(log.pk), outcome="allowed"
+            object_type="cases.crimelog", object_id=str(log.pk), outcome="allowed"
         ).exists()
 
 

@@ -79,7 +79,7 @@ def test_log_detail_matrix(client, request, role, secret_log):
     else:
         # The officer in charge too: the hub's feedback is on their own page, not the log.
         assert_not_found_without_data(response, secret_log.reference, SECRET_NARRATIVE, SECRET_NAME)
-    record = AccessRecord.objects.get(user=user, object_type="crime_log")
+    record = AccessRecord.objects.get(user=user, object_type="cases.crimelog")
     assert record.outcome == ("allowed" if role in REVIEWERS else "denied")
 
 
@@ -159,8 +159,7 @@ def test_shared_case_opens_for_the_agency_it_is_shared_with_only(
     CaseShare.objects.create(
         case=case_with_party,
         agency=user.agency,
-        purpose=CaseShare.Purpose.REFERRAL,
-        source_ref=f"test-{role}",
+        facets=["existence", "victim_identity", "suspect_details"],
         shared_by=case_with_party.owner,
     )
     client.force_login(user)
@@ -508,7 +507,7 @@ def test_case_detail_shows_logs_reviews_and_people(client, coordinator, case_wit
     assert SECRET_NAME in body
     assert LogReview.Outcome.CONFIRMED.label in body
     assert AccessRecord.objects.filter(
-        object_type="case", object_id=str(case_with_party.pk), outcome="allowed"
+        object_type="cases.case", object_id=str(case_with_party.pk), outcome="allowed"
     ).exists()
 
 
@@ -521,8 +520,7 @@ def test_flags_are_for_hub_staff_only(client, request, role, case_with_party, co
     CaseShare.objects.create(
         case=case_with_party,
         agency=user.agency,
-        purpose=CaseShare.Purpose.REFERRAL,
-        source_ref=f"flags-{role}",
+        facets=["existence"],
         shared_by=case_with_party.owner,
     )
     client.force_login(user)

@@ -175,13 +175,13 @@ def test_intake_answers_can_be_corrected(referral, isac):
 
 
 def test_closing_casework_records_exit_outcomes_and_closes_the_referral(referral, isac):
-    CaseShare.objects.create(
+    referral.share = CaseShare.objects.create(
         case=referral.case,
         agency=referral.agency,
-        purpose=CaseShare.Purpose.REFERRAL,
-        source_ref=str(referral.pk),
+        facets=["existence"],
         shared_by=referral.referred_by,
     )
+    referral.save(update_fields=["share"])
     services.close_casework(
         referral=referral, reason="completed", notes="Support ended.", exit_answers=GOOD, by=isac
     )
@@ -190,7 +190,7 @@ def test_closing_casework_records_exit_outcomes_and_closes_the_referral(referral
     assert referral.closed_at == timezone.now()
     exit_ = referral.outcomes.get(stage=OutcomeMeasure.Stage.EXIT)
     assert (exit_.abuse, exit_.feels_safe, exit_.quality_of_life) == ("reduced", 4, 3)
-    assert not CaseShare.objects.filter(source_ref=str(referral.pk), ended_at=None).exists()
+    assert not CaseShare.objects.filter(pk=referral.share_id, ended_at=None).exists()
     # Read-only afterwards.
     with pytest.raises(NotAllowed):
         services.record_contact(

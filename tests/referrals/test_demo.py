@@ -50,7 +50,7 @@ def test_seed_demo_gives_referrals_in_every_state_and_is_idempotent(settings):
     assert Referral.objects.filter(safety_plans__version=2).exists()
     # Shares follow the states: live while sent/accepted/active, ended once declined/closed.
     for referral in Referral.objects.exclude(state="draft"):
-        live = CaseShare.objects.filter(source_ref=str(referral.pk), ended_at=None).exists()
+        live = CaseShare.objects.filter(referral=referral, ended_at=None).exists()
         assert live == (referral.state in {"sent", "accepted", "active"}), referral.state
     partner = User.objects.get(email=demo_email("partner"))
     assert referrals_visible_to(partner).exists()

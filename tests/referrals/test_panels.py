@@ -41,8 +41,7 @@ def test_others_do_not_see_the_panel(client, request, who, open_case, isac_servi
     CaseShare.objects.create(
         case=open_case,
         agency=user.agency,
-        purpose=CaseShare.Purpose.REFERRAL,
-        source_ref="panel-test",
+        facets=["existence"],
         shared_by=open_case.owner,
     )
     client.force_login(user)

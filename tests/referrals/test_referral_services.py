@@ -42,7 +42,7 @@ def draft(open_case, isac_service, coordinator, no_broker):
 
 
 def live_shares(referral):
-    return CaseShare.objects.filter(source_ref=str(referral.pk), ended_at=None)
+    return CaseShare.objects.filter(referral=referral, ended_at=None)
 
 
 def test_create_keeps_a_draft_with_its_first_transition(draft, coordinator):
@@ -82,8 +82,8 @@ def test_sending_with_consent_shares_the_case_and_sets_the_response_time(draft, 
     assert draft.response_due_at == datetime(2026, 5, 6, 15, 0, tzinfo=LONDON)
     share = live_shares(draft).get()
     assert share.agency_id == draft.agency_id
-    assert share.purpose == CaseShare.Purpose.REFERRAL
-    assert share.victim_consented is True
+    # Until the agency accepts, it sees enough to decide and no identities.
+    assert share.facets == ["existence", "risk_summary"]
     assert outbox_handlers() == ["send_referral_sent_email"]
 
 
@@ -155,7 +155,7 @@ def test_sending_without_consent_with_a_recorded_reason_shares_without_casework_
         by=coordinator,
     )
     services.send_referral(referral=referral, by=coordinator)
-    assert live_shares(referral).get().victim_consented is False
+    assert live_shares(referral).get().facets == ["existence", "risk_summary"]
 
 
 def test_consent_given_drops_a_half_filled_lawful_reason(open_case, isac_service, coordinator):

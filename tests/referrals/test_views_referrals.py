@@ -137,7 +137,9 @@ def test_denied_and_allowed_reads_are_recorded(client, isac_referral, isac, outs
     client.get(url)
     client.force_login(isac)
     client.get(url)
-    records = AccessRecord.objects.filter(object_type="referral", object_id=str(isac_referral.pk))
+    records = AccessRecord.objects.filter(
+        object_type="referrals.referral", object_id=str(isac_referral.pk)
+    )
     assert {(r.user_id, r.outcome) for r in records} == {
         (outsider_isac.pk, AccessRecord.Outcome.DENIED),
         (isac.pk, AccessRecord.Outcome.ALLOWED),

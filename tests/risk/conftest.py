@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cases.models import Case, CaseShare
+from cases.models import Case, Facet
 from cases.services import share_case
 from foundation.accounts.models import Agency, User
 from risk.sync import sync_instruments
@@ -26,9 +26,7 @@ def shared_case(case: Case, isac_service: Agency, coordinator: User) -> Case:
     share_case(
         case=case,
         agency=isac_service,
-        purpose=CaseShare.Purpose.REFERRAL,
-        source_ref="referral-1",
-        victim_consented=True,
+        facets=[Facet.RISK_SUMMARY, Facet.RISK_FULL],
         by=coordinator,
     )
     return case

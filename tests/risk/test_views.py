@@ -124,10 +124,10 @@ def test_outsider_isac_gets_404_everywhere_on_a_case_shared_with_another_service
         assert_denied(client.get(url), case.reference, "Secret DASH rationale")
 
 
-def test_isac_loses_access_when_the_share_ends(client, isac, dash, coordinator):
+def test_isac_loses_access_when_the_share_ends(client, isac, dash, coordinator, shared_case):
     from cases.services import end_case_share
 
-    end_case_share(purpose="referral", source_ref="referral-1", by=coordinator)
+    end_case_share(share=shared_case.shares.get(), by=coordinator)
     client.force_login(isac)
     assert_denied(client.get(reverse("risk:detail", args=[dash.case_id, dash.pk])))
 
@@ -143,7 +143,7 @@ def test_reading_an_assessment_is_recorded_and_so_is_a_denial(client, coordinato
     client.get(reverse("risk:detail", args=[dash.case_id, dash.pk]))
     client.force_login(partner)
     client.get(reverse("risk:detail", args=[dash.case_id, dash.pk]))
-    records = AccessRecord.objects.filter(object_type="risk_assessment", object_id=str(dash.pk))
+    records = AccessRecord.objects.filter(object_type="risk.riskassessment", object_id=str(dash.pk))
     assert records.filter(user=coordinator, outcome="allowed").count() == 1
     assert records.filter(user=partner, outcome="denied").count() == 1
 
