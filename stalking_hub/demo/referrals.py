@@ -241,9 +241,8 @@ def _walk(
             referral.closed_at = at
             referral.closure_reason = Referral.ClosureReason.SUPPORT_COMPLETED
             referral.closure_notes = "Support plan completed; the victim feels able to cope."
-        if state in (State.DECLINED, State.CLOSED):
-            if referral.share_id is not None:
-                CaseShare.objects.filter(pk=referral.share_id, ended_at=None).update(ended_at=at)
+        if state in (State.DECLINED, State.CLOSED) and referral.share_id is not None:
+            CaseShare.objects.filter(pk=referral.share_id, ended_at=None).update(ended_at=at)
     # The chase has already gone out for the overdue one: no flood of reminders on first run.
     if referral.state == State.SENT and referral.response_due_at and referral.response_due_at < now:
         referral.chased_at = now - timedelta(hours=3)

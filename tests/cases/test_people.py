@@ -36,6 +36,8 @@ from tests.factories import (
     PersonIdentifierFactory,
 )
 
+# The merge service's own record (the doors also record each person read for the merge).
+MERGE_RECORD = {"object_type": "cases.person", "need": "merge", "object_id__contains": ">"}
 pytestmark = pytest.mark.django_db
 
 DOB = date(1988, 3, 14)
@@ -317,9 +319,7 @@ def test_merge_repoints_everything_and_is_audited(merger: User) -> None:
         )
     ) == {keep.pk}
 
-    record = AccessRecord.objects.get(
-        object_type="cases.person", need="merge", object_id__contains=">"
-    )
+    record = AccessRecord.objects.get(**MERGE_RECORD)
     assert (record.user_id, record.object_id) == (merger.pk, f"{merge.pk}>{keep.pk}")
     assert record.justification == "Same person per PNC check"
     event = Person.pgh_event_model.objects.get(pgh_obj_id=merge.pk, merged_into_id=keep.pk)
@@ -339,9 +339,7 @@ def test_merge_refuses_self_merged_records_and_a_missing_reason(merger: User) ->
         merge_persons(keep=merge, merge=gone, reason="x", by=merger)
     with pytest.raises(PersonMergeError, match="reason"):
         merge_persons(keep=keep, merge=merge, reason="  ", by=merger)
-    assert not AccessRecord.objects.filter(
-        object_type="cases.person", need="merge", object_id__contains=">"
-    ).exists()
+    assert not AccessRecord.objects.filter(**MERGE_RECORD).exists()
     merge.refresh_from_db()
     assert merge.merged_into_id is None
 
