@@ -1,30 +1,48 @@
 """Panels on the case page from the apps above `cases` (DESIGN.md §2).
 
-A higher app (risk, referrals, clinic, legal) registers a `CasePanel` in its AppConfig.ready();
-the case page renders every panel whose `context` returns a mapping for the signed-in user, in
-`order`. Returning None hides the panel from that user, so each app keeps its own access rule
-next to its own data and `cases` never imports it.
+A higher app (risk, referrals, clinic, legal) registers a `CasePanel` in its AppConfig.ready().
+Each panel declares the facet of the case it discloses (cases/models/cases.py, `Facet`): the
+case page offers it only to a user who may see that facet (the hub's staff, or another
+agency's users through a live share carrying it), then asks the panel's `context` for that
+user; None hides it (the app's own rule, next to its own data). A panel shown is recorded in
+the access audit as a consultation of the case with its facet as the need, so a clinic
+discussion or an order's terms shown on the page leave their own trace.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 
-from cases.models import Case
+from cases.models import Case, Facet
+from cases.permissions import facets_for
 from foundation.accounts.models import User
+from foundation.audit.access import object_type_of
+from foundation.audit.services import record_consultations
 
-PanelContext = Callable[[Case, User], Mapping[str, object] | None]
+
+class PanelContent:
+    """What a panel shows one user: subclass it as a frozen dataclass with typed fields; the
+    fields become the template's context (with `case` and `panel`)."""
+
+    def as_context(self) -> dict[str, object]:
+        if not is_dataclass(self):
+            raise TypeError(f"{type(self).__name__} must be a dataclass")
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
+PanelContextFunction = Callable[[Case, User], PanelContent | None]
 
 
 @dataclass(frozen=True)
 class CasePanel:
     key: str
     title: str
-    # Rendered with the mapping `context` returns, plus `case` and `panel`.
     template: str
     order: int
-    context: PanelContext
+    # The facet of the case this panel discloses; nothing else decides who may see it.
+    facet: Facet
+    context: PanelContextFunction
 
 
 _panels: dict[str, CasePanel] = {}
@@ -45,10 +63,21 @@ def registered_panels() -> tuple[CasePanel, ...]:
 
 
 def panels_for(case: Case, user: User) -> list[tuple[CasePanel, Mapping[str, object]]]:
-    """The panels this user may see on this case, in order, each with its context."""
+    """The panels this user may see on this case, in order, each with its context; each one
+    shown is recorded (raises AuditUnavailable if it cannot be, and nothing is served)."""
+    visible_facets = facets_for(user, case)
     shown: list[tuple[CasePanel, Mapping[str, object]]] = []
     for panel in registered_panels():
-        context = panel.context(case, user)
-        if context is not None:
-            shown.append((panel, context))
+        if panel.facet not in visible_facets:
+            continue
+        content = panel.context(case, user)
+        if content is None:
+            continue
+        shown.append((panel, content.as_context()))
+    record_consultations(
+        user=user,
+        object_type=object_type_of(Case),
+        object_id=case.pk,
+        needs=[panel.facet for panel, _ in shown],
+    )
     return shown

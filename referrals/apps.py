@@ -6,6 +6,7 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals, ISAC casework and advice requests"
 
     def ready(self) -> None:
+        from cases.models import Facet
         from cases.panels import CasePanel, register_case_panel
         from referrals import notifications  # noqa: F401  (registers outbox handlers)
         from referrals.panels import referrals_panel_context
@@ -15,6 +16,7 @@ class ReferralsConfig(AppConfig):
                 key="referrals",
                 title="Referrals",
                 template="referrals/referral_case_panel.html",
+                facet=Facet.EXISTENCE,
                 order=30,
                 context=referrals_panel_context,
             )

@@ -10,17 +10,20 @@ class RiskConfig(AppConfig):
         from django.core import checks
 
         from cases.flags import register_flag_provider
+        from cases.models import Facet
         from cases.panels import CasePanel, register_case_panel
         from risk.checks import check_instrument_files
-        from risk.flags import risk_flags
+        from risk.flags import RISK_FLAG_RULES
         from risk.panels import risk_panel_context
 
-        register_flag_provider(risk_flags)
+        for rule in RISK_FLAG_RULES:
+            register_flag_provider(rule)
         register_case_panel(
             CasePanel(
                 key="risk",
                 title="Risk",
                 template="risk/panel.html",
+                facet=Facet.RISK_SUMMARY,
                 order=10,
                 context=risk_panel_context,
             )

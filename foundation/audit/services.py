@@ -55,3 +55,30 @@ def record_access(
     except DatabaseError as exc:
         logger.error("access record not written (request %s)", current_request_id.get())
         raise AuditUnavailable from exc
+
+
+def record_consultations(
+    *, user: User, object_type: str, object_id: object, needs: list[str]
+) -> None:
+    """Several consultations of one record in one insert (the panels a page shows).
+    Raises AuditUnavailable if they cannot be written."""
+    if not needs:
+        return
+    common = {
+        "user": user,
+        "roles": ",".join(user.roles),
+        "agency_name": user.agency.name if user.agency_id and user.agency else "",
+        "action": AccessRecord.Action.CONSULT,
+        "outcome": AccessRecord.Outcome.ALLOWED,
+        "object_type": object_type,
+        "object_id": printable(str(object_id))[:64],
+        "request_id": current_request_id.get(),
+    }
+    try:
+        with transaction.atomic():
+            AccessRecord.objects.bulk_create(
+                AccessRecord(**common, need=need[:32]) for need in needs
+            )
+    except DatabaseError as exc:
+        logger.error("access records not written (request %s)", current_request_id.get())
+        raise AuditUnavailable from exc

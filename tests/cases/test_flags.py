@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
@@ -18,10 +19,16 @@ from cases.flags import (
     register_flag_provider,
     unregister_flag_provider,
 )
-from cases.models import Case
-from cases.panels import CasePanel, panels_for, register_case_panel, unregister_case_panel
+from cases.models import Case, Facet
+from cases.panels import (
+    CasePanel,
+    PanelContent,
+    panels_for,
+    register_case_panel,
+    unregister_case_panel,
+)
 from foundation.accounts.models import Role, User
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, RiskAssessmentFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -108,10 +115,15 @@ def test_a_provider_runs_once_per_page_not_once_per_case(client, coordinator):
 # --- Panels ------------------------------------------------------------------------------------
 
 
-def hub_only(case: Case, user: User) -> Mapping[str, object] | None:
+@dataclass(frozen=True)
+class FakePanel(PanelContent):
+    message: str
+
+
+def hub_only(case: Case, user: User) -> FakePanel | None:
     if not user.has_role(Role.COORDINATOR):
         return None
-    return {"message": f"PANEL-BODY for {case.reference}"}
+    return FakePanel(message=f"PANEL-BODY for {case.reference}")
 
 
 @pytest.fixture
@@ -127,10 +139,16 @@ def fake_panels(settings, tmp_path):
         title="Later panel",
         template="fake_panel.html",
         order=900,
-        context=lambda case, user: {"message": "LATER"},
+        facet=Facet.EXISTENCE,
+        context=lambda case, user: FakePanel(message="LATER"),
     )
     first = CasePanel(
-        key="first", title="First panel", template="fake_panel.html", order=800, context=hub_only
+        key="first",
+        title="First panel",
+        template="fake_panel.html",
+        order=800,
+        facet=Facet.CLINIC_DISCUSSION,
+        context=hub_only,
     )
     register_case_panel(later)
     register_case_panel(first)
@@ -182,4 +200,36 @@ def test_case_page_queries_do_not_grow_with_flags(client, coordinator):
         response = client.get(reverse("cases:detail", args=[case.pk]))
     assert response.status_code == 200
     assert "Cross-border" in response.content.decode()
-    assert len(captured) < 20
+    # A fixed number: one query per flag rule, and one insert for the panels' access records
+    # (each panel shown is recorded with its facet), whatever the case holds.
+    assert len(captured) <= 22
+    bigger = CaseFactory(cross_border_forces=["WM", "GM", "NY"])
+    RiskAssessmentFactory.create_batch(3, case=bigger)
+    with CaptureQueriesContext(connection) as captured_bigger:
+        client.get(reverse("cases:detail", args=[bigger.pk]))
+    assert len(captured_bigger) == len(captured)
+
+
+def test_a_panel_shows_only_to_users_whose_shares_carry_its_facet(
+    coordinator, partner, fake_panels
+):
+    from cases.services import share_case
+
+    case = CaseFactory()
+    share_case(case=case, agency=partner.agency, facets=[Facet.EXISTENCE], by=coordinator)
+    keys = [panel.key for panel, _ in panels_for(case, partner)]
+    assert "later" in keys  # discloses the existence facet, which the share carries
+    assert "first" not in keys  # discloses clinic discussion, which it does not
+
+
+def test_each_panel_shown_is_recorded_with_its_facet(coordinator, fake_panels):
+    from foundation.audit.models import AccessRecord
+
+    case = CaseFactory()
+    panels_for(case, coordinator)
+    needs = set(
+        AccessRecord.objects.filter(object_type="cases.case", object_id=str(case.pk)).values_list(
+            "need", flat=True
+        )
+    )
+    assert {Facet.EXISTENCE, Facet.CLINIC_DISCUSSION} <= needs

@@ -30,7 +30,7 @@ def test_hub_roles_see_the_panel_with_state_and_time(client, coordinator, open_c
 def test_solicitor_sees_the_panel_without_the_refer_button(solicitor, open_case):
     context = referrals_panel_context(open_case, solicitor)
     assert context is not None
-    assert context["can_refer"] is False
+    assert context.can_refer is False
 
 
 @pytest.mark.parametrize("who", ["isac", "partner", "officer", "champion"])

@@ -22,7 +22,9 @@ def keys(flags) -> list[str]:
 
 
 def test_risk_flags_and_panel_are_registered():
-    assert risk_flags in flag_providers()
+    assert {"no_risk_assessment", "risk_review_overdue"} <= {
+        getattr(provider, "key", "") for provider in flag_providers()
+    }
     assert "risk" in {panel.key for panel in registered_panels()}
 
 
@@ -76,15 +78,18 @@ def test_only_the_current_assessments_review_date_counts(coordinator):
     assert risk_flags(cases=[case], now=now) == {}
 
 
-def test_flags_use_one_query_for_any_number_of_cases(coordinator, django_assert_num_queries):
+def test_flags_use_one_query_per_rule_for_any_number_of_cases(
+    coordinator, django_assert_num_queries
+):
     few = [CaseFactory(owner=coordinator, opened_at=OPENED) for _ in range(2)]
     many = [CaseFactory(owner=coordinator, opened_at=OPENED) for _ in range(40)]
     for case in many[::2]:
         RiskAssessmentFactory(case=case, completed_at=OPENED, review_date=date(2026, 3, 5))
     now = OPENED + timedelta(days=10)
-    with django_assert_num_queries(1):
+    # One query per rule (two rules), whatever the number of cases.
+    with django_assert_num_queries(2):
         risk_flags(cases=few, now=now)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         flags = risk_flags(cases=many, now=now)
     assert sum("no_risk_assessment" in keys(f) for f in flags.values()) == 20
     assert sum("risk_review_overdue" in keys(f) for f in flags.values()) == 20
@@ -156,3 +161,19 @@ def test_case_page_queries_stay_flat_with_more_assessments(
         response = client.get(url)
     assert response.status_code == 200
     assert "21 earlier assessments" in response.content.decode()
+
+
+def test_each_flag_counts_in_sql_exactly_as_the_labels_say(coordinator):
+    from cases.flags import cases_flagged
+    from cases.models import Case
+
+    cases = [CaseFactory(owner=coordinator, opened_at=OPENED) for _ in range(6)]
+    for case in cases[:2]:
+        RiskAssessmentFactory(case=case, completed_at=OPENED, review_date=date(2026, 3, 5))
+    now = OPENED + timedelta(days=10)
+    labels = risk_flags(cases=cases, now=now)
+    for key in ("no_risk_assessment", "risk_review_overdue"):
+        in_sql = set(cases_flagged(key, Case.objects.all(), now).values_list("pk", flat=True))
+        labelled = {case_id for case_id, flags in labels.items() if key in keys(flags)}
+        assert in_sql == labelled
+        assert in_sql
