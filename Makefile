@@ -10,7 +10,7 @@ PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=stalking_hub.settings.base DEBUG=false 
 	REDIS_URL=redis://127.0.0.1:6379/0
 
 .DEFAULT_GOAL := help
-.PHONY: help install services db run demo test test-fast check lint fmt typecheck migrations-check deploy-check bench clean
+.PHONY: help install services db run demo test test-fast check lint precommit fmt typecheck migrations-check deploy-check bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -43,11 +43,14 @@ test: install services ## Run the whole test suite (browser tests included)
 	@scripts/ensure-chromium.sh
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
-check: lint typecheck migrations-check deploy-check test ## Everything CI checks
+check: lint precommit typecheck migrations-check deploy-check test ## Everything CI checks
 
 lint: install ## ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+precommit: install ## The pre-commit hooks (ruff, ruff-format, django-upgrade) over every file
+	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 fmt: install ## Format and fix what ruff can
 	$(VENV)/bin/ruff format .

@@ -133,9 +133,7 @@ class CaseShare(models.Model):
     agency = models.ForeignKey(
         "accounts.Agency", on_delete=models.PROTECT, related_name="case_shares"
     )
-    facets = ArrayField(
-        models.CharField(max_length=32, choices=Facet.choices), default=list, blank=True
-    )
+    facets = ArrayField(models.CharField(max_length=32, choices=Facet), default=list, blank=True)
     shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     shared_at = models.DateTimeField(db_default=Now())
     # A share may be opened ahead of its window (a clinic share lasts until a set day).

@@ -166,7 +166,7 @@ class OffenceCode(models.Model):
 
     code = models.CharField(max_length=16, unique=True)
     description = models.CharField(max_length=200)
-    category = models.CharField(max_length=20, choices=OffenceCategory.choices)
+    category = models.CharField(max_length=20, choices=OffenceCategory)
 
     class Meta:
         ordering = ["code"]

@@ -73,7 +73,7 @@ class LogSignal(models.Model):
     """A reason to look at a log, in words a reviewer can read."""
 
     log = models.ForeignKey(CrimeLog, on_delete=models.CASCADE, related_name="signals")
-    kind = models.CharField(max_length=32, choices=SignalKind.choices)
+    kind = models.CharField(max_length=32, choices=SignalKind)
     reason = models.CharField(max_length=500)
     high_risk = models.BooleanField(default=False)
     victim = models.ForeignKey(

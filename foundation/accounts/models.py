@@ -80,9 +80,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="users")
-    roles = ArrayField(
-        models.CharField(max_length=32, choices=Role.choices), default=list, blank=True
-    )
+    roles = ArrayField(models.CharField(max_length=32, choices=Role), default=list, blank=True)
     # Qualifications that widen what a role allows (DESIGN.md §1).
     is_enhanced_champion = models.BooleanField(
         default=False, help_text="Enhanced champions also answer advice requests."

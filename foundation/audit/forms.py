@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 
 from foundation.audit.models import AccessRecord
+from foundation.audit.selectors import object_types
 
 
 class AccessRecordFilterForm(forms.Form):
@@ -21,6 +22,15 @@ class AccessRecordFilterForm(forms.Form):
     date_to = forms.DateField(
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Readable types; records with an older spelling are found under their model's label.
+        self.fields["object_type"] = forms.ChoiceField(
+            label="Record type",
+            required=False,
+            choices=[("", "Any type"), *object_types()],
+        )
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

@@ -26,12 +26,47 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+# Object types as records written before the doors derived them from the model's label
+# spelled them. Access records are append-only, so the old rows keep these; the filter maps
+# each old spelling to its model label (with the need it stood for, where it carried one).
+LEGACY_OBJECT_TYPES: dict[str, tuple[str, str]] = {
+    "case": ("cases.case", ""),
+    "crime_log": ("cases.crimelog", ""),
+    "crime_log_feedback": ("cases.crimelog", "feedback"),
+    "person": ("cases.person", ""),
+    "person_merge": ("cases.person", "merge"),
+    "referral": ("referrals.referral", ""),
+    "isac_casework": ("referrals.referral", "casework"),
+    "advice_request": ("referrals.advicerequest", ""),
+    "guidance": ("referrals.guidance", ""),
+    "risk_assessment": ("risk.riskassessment", ""),
+}
+
+
+def spellings_of(object_type: str) -> list[str]:
+    """Every spelling records use for this type: the label and the older names mapped to it."""
+    label = LEGACY_OBJECT_TYPES.get(object_type, (object_type, ""))[0]
+    return [label, *(old for old, (new, _) in LEGACY_OBJECT_TYPES.items() if new == label)]
+
+
+def readable_type(object_type: str) -> str:
+    """A record type as the auditor reads it ("Case", "Crime log"), from the model's name."""
+    from django.apps import apps
+
+    label = LEGACY_OBJECT_TYPES.get(object_type, (object_type, ""))[0]
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return object_type
+    return str(model._meta.verbose_name).capitalize()
+
+
 def access_records(filters: AccessRecordFilter) -> QuerySet[AccessRecord]:
     records = AccessRecord.objects.select_related("user")
     if filters.user_email:
         records = records.filter(user__email__iexact=filters.user_email)
     if filters.object_type:
-        records = records.filter(object_type=filters.object_type)
+        records = records.filter(object_type__in=spellings_of(filters.object_type))
     if filters.object_id:
         records = records.filter(object_id=filters.object_id)
     if filters.action:
@@ -45,9 +80,8 @@ def access_records(filters: AccessRecordFilter) -> QuerySet[AccessRecord]:
     return records
 
 
-def object_types() -> list[str]:
-    return list(
-        AccessRecord.objects.order_by("object_type")
-        .values_list("object_type", flat=True)
-        .distinct()
-    )
+def object_types() -> list[tuple[str, str]]:
+    """(label, readable name) of every type on record, old spellings folded into their label."""
+    stored = AccessRecord.objects.values_list("object_type", flat=True).distinct()
+    labels = {LEGACY_OBJECT_TYPES.get(name, (name, ""))[0] for name in stored}
+    return sorted(((label, readable_type(label)) for label in labels), key=lambda item: item[1])

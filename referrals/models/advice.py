@@ -40,7 +40,7 @@ class AdviceRequest(models.Model):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="advice_requests"
     )
-    category = models.CharField(max_length=16, choices=AdviceCategory.choices)
+    category = models.CharField(max_length=16, choices=AdviceCategory)
     urgency = models.CharField(max_length=8, choices=Urgency.choices)
     question = models.TextField()
     # What the requester typed; linked to the log when one matches. The requester is never
@@ -112,7 +112,7 @@ class Guidance(models.Model):
 
     title = models.CharField(max_length=200)
     body = models.TextField()
-    category = models.CharField(max_length=16, choices=AdviceCategory.choices)
+    category = models.CharField(max_length=16, choices=AdviceCategory)
     is_published = models.BooleanField(default=False)
     # The request it grew from, if any.
     source_request = models.ForeignKey(

@@ -114,3 +114,37 @@ def test_changes_to_users_are_kept_as_history_including_bulk_updates(officer):
     names = list(Events.objects.tracks(officer).values_list("pgh_data__full_name", flat=True))
     assert names[-1] == "Renamed Officer"
     assert len(names) >= 2
+
+
+def test_the_auditor_finds_old_and_new_spellings_under_one_readable_type(coordinator):
+    from foundation.audit.selectors import AccessRecordFilter, access_records, object_types
+
+    AccessRecord.objects.create(
+        user=coordinator, action="consult", object_type="crime_log", object_id="7"
+    )
+    AccessRecord.objects.create(
+        user=coordinator, action="consult", object_type="cases.crimelog", object_id="8"
+    )
+    AccessRecord.objects.create(
+        user=coordinator, action="consult", object_type="referral", object_id="9"
+    )
+    found = access_records(AccessRecordFilter(object_type="cases.crimelog"))
+    assert sorted(found.values_list("object_id", flat=True)) == ["7", "8"]
+    assert ("cases.crimelog", "Crime log") in object_types()
+    assert all(label != "crime_log" for label, _ in object_types())
+
+
+def test_a_nul_in_an_id_is_a_recorded_404_not_an_error(client, coordinator):
+    from cases.models import Case
+
+    client.force_login(coordinator)
+    response = client.get("/cases/1%00/")
+    assert response.status_code == 404
+    from django.http import Http404
+
+    from foundation.audit.access import Need, open_door
+
+    with pytest.raises(Http404):
+        open_door(Case.objects.all(), "1\x00", user=coordinator, need=Need.READ)
+    record = AccessRecord.objects.get(object_type="cases.case")
+    assert (record.outcome, record.object_id) == ("denied", "1\\x00")
