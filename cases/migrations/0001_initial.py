@@ -12,1511 +12,511 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("accounts", "0001_initial"),
-        ("pghistory", "0007_auto_20250421_0444"),
+        ('accounts', '0001_initial'),
+        ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         TrigramExtension(),
         migrations.CreateModel(
-            name="CrimeLog",
+            name='CrimeLog',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("source", models.CharField(max_length=32)),
-                ("reference", models.CharField(max_length=64)),
-                ("recorded_at", models.DateTimeField()),
-                ("occurred_from", models.DateTimeField(blank=True, null=True)),
-                ("occurred_to", models.DateTimeField(blank=True, null=True)),
-                ("offence_code", models.CharField(blank=True, max_length=16)),
-                ("offence", models.CharField(blank=True, max_length=200)),
-                (
-                    "flags",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=50), blank=True, default=list
-                    ),
-                ),
-                ("area", models.CharField(blank=True, max_length=64)),
-                ("officer", models.CharField(blank=True, max_length=254)),
-                ("relationship", models.CharField(blank=True, max_length=100)),
-                ("narrative", models.TextField(blank=True)),
-                ("status", models.CharField(blank=True, max_length=32)),
-                (
-                    "created_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "signal_kinds",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=32), blank=True, default=list
-                    ),
-                ),
-                ("is_high_risk", models.BooleanField(default=False)),
-                (
-                    "review_state",
-                    models.CharField(
-                        choices=[
-                            ("not_flagged", "No signals"),
-                            ("awaiting", "Awaiting review"),
-                            ("reviewed", "Reviewed"),
-                        ],
-                        default="not_flagged",
-                        max_length=16,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('source', models.CharField(max_length=32)),
+                ('reference', models.CharField(max_length=64)),
+                ('recorded_at', models.DateTimeField()),
+                ('occurred_from', models.DateTimeField(blank=True, null=True)),
+                ('occurred_to', models.DateTimeField(blank=True, null=True)),
+                ('offence_code', models.CharField(blank=True, max_length=16)),
+                ('offence', models.CharField(blank=True, max_length=200)),
+                ('flags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=50), blank=True, default=list)),
+                ('area', models.CharField(blank=True, max_length=64)),
+                ('officer', models.CharField(blank=True, max_length=254)),
+                ('relationship', models.CharField(blank=True, max_length=100)),
+                ('narrative', models.TextField(blank=True)),
+                ('status', models.CharField(blank=True, max_length=32)),
+                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('updated_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('signal_kinds', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=32), blank=True, default=list)),
+                ('is_high_risk', models.BooleanField(default=False)),
+                ('review_state', models.CharField(choices=[('not_flagged', 'No signals'), ('awaiting', 'Awaiting review'), ('reviewed', 'Reviewed')], default='not_flagged', max_length=16)),
             ],
         ),
         migrations.CreateModel(
-            name="IndicatorPhrase",
+            name='IndicatorPhrase',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("phrase", models.CharField(max_length=100, unique=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("behaviour", "Stalking behaviour (FOUR)"),
-                            ("violence", "Violence or threats (raises risk)"),
-                            ("former_partner", "Former partner relationship"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("behaviour", models.CharField(max_length=60)),
-                ("is_active", models.BooleanField(default=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('phrase', models.CharField(max_length=100, unique=True)),
+                ('kind', models.CharField(choices=[('behaviour', 'Stalking behaviour (FOUR)'), ('violence', 'Violence or threats (raises risk)'), ('former_partner', 'Former partner relationship')], max_length=20)),
+                ('behaviour', models.CharField(max_length=60)),
+                ('is_active', models.BooleanField(default=True)),
             ],
             options={
-                "ordering": ["kind", "phrase"],
+                'ordering': ['kind', 'phrase'],
             },
         ),
         migrations.CreateModel(
-            name="OffenceCode",
+            name='OffenceCode',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(max_length=16, unique=True)),
-                ("description", models.CharField(max_length=200)),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("stalking", "Stalking"),
-                            ("harassment", "Harassment"),
-                            ("malicious_comms", "Malicious communications"),
-                            ("criminal_damage", "Criminal damage"),
-                            ("violence", "Violence against the person"),
-                            ("threats", "Threats"),
-                            ("order_breach", "Breach of an order"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=16, unique=True)),
+                ('description', models.CharField(max_length=200)),
+                ('category', models.CharField(choices=[('stalking', 'Stalking'), ('harassment', 'Harassment'), ('malicious_comms', 'Malicious communications'), ('criminal_damage', 'Criminal damage'), ('violence', 'Violence against the person'), ('threats', 'Threats'), ('order_breach', 'Breach of an order'), ('other', 'Other')], max_length=20)),
             ],
             options={
-                "ordering": ["code"],
+                'ordering': ['code'],
             },
         ),
         migrations.CreateModel(
-            name="SignalSettings",
+            name='SignalSettings',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "course_of_conduct_days",
-                    models.PositiveIntegerField(
-                        default=365,
-                        help_text="Logs within this many days form a course of conduct.",
-                    ),
-                ),
-                ("course_of_conduct_min_logs", models.PositiveIntegerField(default=2)),
-                (
-                    "stalking_flags",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=50),
-                        default=list,
-                        help_text="Flags that mean a log is tagged as stalking (upper case).",
-                    ),
-                ),
-                (
-                    "breach_flags",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=50),
-                        default=list,
-                        help_text="Flags that mean a log records the breach of an order.",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('course_of_conduct_days', models.PositiveIntegerField(default=365, help_text='Logs within this many days form a course of conduct.')),
+                ('course_of_conduct_min_logs', models.PositiveIntegerField(default=2)),
+                ('stalking_flags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=50), default=list, help_text='Flags that mean a log is tagged as stalking (upper case).')),
+                ('breach_flags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=50), default=list, help_text='Flags that mean a log records the breach of an order.')),
             ],
             options={
-                "verbose_name": "signal settings",
-                "verbose_name_plural": "signal settings",
+                'verbose_name': 'signal settings',
+                'verbose_name_plural': 'signal settings',
             },
         ),
         migrations.CreateModel(
-            name="Case",
+            name='Case',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("reference", models.CharField(max_length=20, unique=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("open", "Open"), ("closed", "Closed")],
-                        default="open",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "relationship",
-                    models.CharField(
-                        choices=[
-                            ("ex_partner", "Ex-partner"),
-                            ("partner", "Partner"),
-                            ("family", "Family member"),
-                            ("acquaintance", "Acquaintance"),
-                            ("neighbour", "Neighbour"),
-                            ("colleague", "Colleague"),
-                            ("stranger", "Stranger"),
-                            ("online", "Online contact only"),
-                            ("unknown", "Not known"),
-                        ],
-                        default="unknown",
-                        max_length=20,
-                    ),
-                ),
-                ("summary", models.TextField(blank=True)),
-                (
-                    "cross_border_forces",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=64), blank=True, default=list
-                    ),
-                ),
-                (
-                    "opened_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "closure_reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("stopped", "Stalking stopped"),
-                            ("convicted", "Suspect convicted"),
-                            ("order", "Protective order in place, risk managed"),
-                            ("disengaged", "Victim disengaged"),
-                            ("transferred", "Transferred to another force"),
-                            ("not_stalking", "Not stalking on review"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("outcome_notes", models.TextField(blank=True)),
-                (
-                    "current_risk",
-                    models.CharField(
-                        blank=True,
-                        choices=[("standard", "Standard"), ("medium", "Medium"), ("high", "High")],
-                        max_length=16,
-                    ),
-                ),
-                ("current_risk_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "officer_in_charge",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="cases_in_charge",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="owned_cases",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reference', models.CharField(max_length=20, unique=True)),
+                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=16)),
+                ('relationship', models.CharField(choices=[('ex_partner', 'Ex-partner'), ('partner', 'Partner'), ('family', 'Family member'), ('acquaintance', 'Acquaintance'), ('neighbour', 'Neighbour'), ('colleague', 'Colleague'), ('stranger', 'Stranger'), ('online', 'Online contact only'), ('unknown', 'Not known')], default='unknown', max_length=20)),
+                ('summary', models.TextField(blank=True)),
+                ('cross_border_forces', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=64), blank=True, default=list)),
+                ('opened_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('closed_at', models.DateTimeField(blank=True, null=True)),
+                ('closure_reason', models.CharField(blank=True, choices=[('stopped', 'Stalking stopped'), ('convicted', 'Suspect convicted'), ('order', 'Protective order in place, risk managed'), ('disengaged', 'Victim disengaged'), ('transferred', 'Transferred to another force'), ('not_stalking', 'Not stalking on review'), ('other', 'Other')], max_length=20)),
+                ('outcome_notes', models.TextField(blank=True)),
+                ('current_risk', models.CharField(blank=True, choices=[('standard', 'Standard'), ('medium', 'Medium'), ('high', 'High')], max_length=16)),
+                ('current_risk_at', models.DateTimeField(blank=True, null=True)),
+                ('officer_in_charge', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases_in_charge', to=settings.AUTH_USER_MODEL)),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_cases', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-opened_at"],
+                'ordering': ['-opened_at'],
             },
         ),
         migrations.CreateModel(
-            name="CaseEvent",
+            name='CaseEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                ("reference", models.CharField(max_length=20)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("open", "Open"), ("closed", "Closed")],
-                        default="open",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "relationship",
-                    models.CharField(
-                        choices=[
-                            ("ex_partner", "Ex-partner"),
-                            ("partner", "Partner"),
-                            ("family", "Family member"),
-                            ("acquaintance", "Acquaintance"),
-                            ("neighbour", "Neighbour"),
-                            ("colleague", "Colleague"),
-                            ("stranger", "Stranger"),
-                            ("online", "Online contact only"),
-                            ("unknown", "Not known"),
-                        ],
-                        default="unknown",
-                        max_length=20,
-                    ),
-                ),
-                ("summary", models.TextField(blank=True)),
-                (
-                    "cross_border_forces",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=64), blank=True, default=list
-                    ),
-                ),
-                (
-                    "opened_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "closure_reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("stopped", "Stalking stopped"),
-                            ("convicted", "Suspect convicted"),
-                            ("order", "Protective order in place, risk managed"),
-                            ("disengaged", "Victim disengaged"),
-                            ("transferred", "Transferred to another force"),
-                            ("not_stalking", "Not stalking on review"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("outcome_notes", models.TextField(blank=True)),
-                (
-                    "current_risk",
-                    models.CharField(
-                        blank=True,
-                        choices=[("standard", "Standard"), ("medium", "Medium"), ("high", "High")],
-                        max_length=16,
-                    ),
-                ),
-                ("current_risk_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "officer_in_charge",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="cases.case",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('reference', models.CharField(max_length=20)),
+                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=16)),
+                ('relationship', models.CharField(choices=[('ex_partner', 'Ex-partner'), ('partner', 'Partner'), ('family', 'Family member'), ('acquaintance', 'Acquaintance'), ('neighbour', 'Neighbour'), ('colleague', 'Colleague'), ('stranger', 'Stranger'), ('online', 'Online contact only'), ('unknown', 'Not known')], default='unknown', max_length=20)),
+                ('summary', models.TextField(blank=True)),
+                ('cross_border_forces', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=64), blank=True, default=list)),
+                ('opened_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('closed_at', models.DateTimeField(blank=True, null=True)),
+                ('closure_reason', models.CharField(blank=True, choices=[('stopped', 'Stalking stopped'), ('convicted', 'Suspect convicted'), ('order', 'Protective order in place, risk managed'), ('disengaged', 'Victim disengaged'), ('transferred', 'Transferred to another force'), ('not_stalking', 'Not stalking on review'), ('other', 'Other')], max_length=20)),
+                ('outcome_notes', models.TextField(blank=True)),
+                ('current_risk', models.CharField(blank=True, choices=[('standard', 'Standard'), ('medium', 'Medium'), ('high', 'High')], max_length=16)),
+                ('current_risk_at', models.DateTimeField(blank=True, null=True)),
+                ('officer_in_charge', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('owner', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='cases.case')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="CaseShare",
+            name='CaseShare',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "purpose",
-                    models.CharField(
-                        choices=[
-                            ("referral", "Referral"),
-                            ("clinic", "Stalking clinic"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("source_ref", models.CharField(max_length=64)),
-                ("victim_consented", models.BooleanField(default=False)),
-                (
-                    "shared_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                ("ended_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="case_shares",
-                        to="accounts.agency",
-                    ),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="shares",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "shared_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('purpose', models.CharField(choices=[('referral', 'Referral'), ('clinic', 'Stalking clinic'), ('other', 'Other')], max_length=16)),
+                ('source_ref', models.CharField(max_length=64)),
+                ('victim_consented', models.BooleanField(default=False)),
+                ('shared_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('ended_at', models.DateTimeField(blank=True, null=True)),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_shares', to='accounts.agency')),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='cases.case')),
+                ('shared_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
             ],
         ),
         migrations.CreateModel(
-            name="CaseShareEvent",
+            name='CaseShareEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                (
-                    "purpose",
-                    models.CharField(
-                        choices=[
-                            ("referral", "Referral"),
-                            ("clinic", "Stalking clinic"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("source_ref", models.CharField(max_length=64)),
-                ("victim_consented", models.BooleanField(default=False)),
-                (
-                    "shared_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                ("ended_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="accounts.agency",
-                    ),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="cases.caseshare",
-                    ),
-                ),
-                (
-                    "shared_by",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('purpose', models.CharField(choices=[('referral', 'Referral'), ('clinic', 'Stalking clinic'), ('other', 'Other')], max_length=16)),
+                ('source_ref', models.CharField(max_length=64)),
+                ('victim_consented', models.BooleanField(default=False)),
+                ('shared_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('ended_at', models.DateTimeField(blank=True, null=True)),
+                ('agency', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.agency')),
+                ('case', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='cases.case')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='cases.caseshare')),
+                ('shared_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="CaseLog",
+            name='CaseLog',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "added_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "added_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="case_logs",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "log",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="case_links",
-                        to="cases.crimelog",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('added_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_logs', to='cases.case')),
+                ('log', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_links', to='cases.crimelog')),
             ],
         ),
         migrations.AddField(
-            model_name="case",
-            name="logs",
-            field=models.ManyToManyField(
-                related_name="cases", through="cases.CaseLog", to="cases.crimelog"
-            ),
+            model_name='case',
+            name='logs',
+            field=models.ManyToManyField(related_name='cases', through='cases.CaseLog', to='cases.crimelog'),
         ),
         migrations.CreateModel(
-            name="FeedImport",
+            name='FeedImport',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("source", models.CharField(max_length=32)),
-                ("file_name", models.CharField(max_length=255)),
-                ("file_path", models.CharField(blank=True, max_length=1024)),
-                ("file_format", models.CharField(max_length=8)),
-                ("file_size", models.BigIntegerField(default=0)),
-                ("checksum", models.CharField(db_index=True, max_length=64)),
-                (
-                    "origin",
-                    models.CharField(
-                        choices=[
-                            ("command", "import_logs command"),
-                            ("sweep", "Folder sweep"),
-                            ("upload", "Web upload"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("queued", "Queued"),
-                            ("running", "Running"),
-                            ("done", "Done"),
-                            ("refused", "Refused (file unreadable)"),
-                            ("failed", "Failed"),
-                        ],
-                        default="queued",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "queued_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                ("started_at", models.DateTimeField(blank=True, null=True)),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                ("claimed_at", models.DateTimeField(blank=True, null=True)),
-                ("bytes_read", models.BigIntegerField(default=0)),
-                ("rows_processed", models.PositiveIntegerField(default=0)),
-                ("created", models.PositiveIntegerField(default=0)),
-                ("updated", models.PositiveIntegerField(default=0)),
-                ("unchanged", models.PositiveIntegerField(default=0)),
-                ("rejected", models.PositiveIntegerField(default=0)),
-                (
-                    "unknown_columns",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=100), blank=True, default=list
-                    ),
-                ),
-                ("failure", models.TextField(blank=True)),
-                (
-                    "started_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('source', models.CharField(max_length=32)),
+                ('file_name', models.CharField(max_length=255)),
+                ('file_path', models.CharField(blank=True, max_length=1024)),
+                ('file_format', models.CharField(max_length=8)),
+                ('file_size', models.BigIntegerField(default=0)),
+                ('checksum', models.CharField(db_index=True, max_length=64)),
+                ('origin', models.CharField(choices=[('command', 'import_logs command'), ('sweep', 'Folder sweep'), ('upload', 'Web upload')], max_length=16)),
+                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('refused', 'Refused (file unreadable)'), ('failed', 'Failed')], default='queued', max_length=16)),
+                ('queued_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('started_at', models.DateTimeField(blank=True, null=True)),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('claimed_at', models.DateTimeField(blank=True, null=True)),
+                ('bytes_read', models.BigIntegerField(default=0)),
+                ('rows_processed', models.PositiveIntegerField(default=0)),
+                ('created', models.PositiveIntegerField(default=0)),
+                ('updated', models.PositiveIntegerField(default=0)),
+                ('unchanged', models.PositiveIntegerField(default=0)),
+                ('rejected', models.PositiveIntegerField(default=0)),
+                ('unknown_columns', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=100), blank=True, default=list)),
+                ('failure', models.TextField(blank=True)),
+                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-queued_at", "-id"],
+                'ordering': ['-queued_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="CrimeLogEvent",
+            name='CrimeLogEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                ("source", models.CharField(max_length=32)),
-                ("reference", models.CharField(max_length=64)),
-                ("recorded_at", models.DateTimeField()),
-                ("occurred_from", models.DateTimeField(blank=True, null=True)),
-                ("occurred_to", models.DateTimeField(blank=True, null=True)),
-                ("offence_code", models.CharField(blank=True, max_length=16)),
-                ("offence", models.CharField(blank=True, max_length=200)),
-                (
-                    "flags",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=50), blank=True, default=list
-                    ),
-                ),
-                ("area", models.CharField(blank=True, max_length=64)),
-                ("officer", models.CharField(blank=True, max_length=254)),
-                ("relationship", models.CharField(blank=True, max_length=100)),
-                ("narrative", models.TextField(blank=True)),
-                ("status", models.CharField(blank=True, max_length=32)),
-                (
-                    "created_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "signal_kinds",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=32), blank=True, default=list
-                    ),
-                ),
-                ("is_high_risk", models.BooleanField(default=False)),
-                (
-                    "review_state",
-                    models.CharField(
-                        choices=[
-                            ("not_flagged", "No signals"),
-                            ("awaiting", "Awaiting review"),
-                            ("reviewed", "Reviewed"),
-                        ],
-                        default="not_flagged",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="cases.crimelog",
-                    ),
-                ),
-                (
-                    "changed_by_import",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="cases.feedimport",
-                    ),
-                ),
-                (
-                    "created_by_import",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="cases.feedimport",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('source', models.CharField(max_length=32)),
+                ('reference', models.CharField(max_length=64)),
+                ('recorded_at', models.DateTimeField()),
+                ('occurred_from', models.DateTimeField(blank=True, null=True)),
+                ('occurred_to', models.DateTimeField(blank=True, null=True)),
+                ('offence_code', models.CharField(blank=True, max_length=16)),
+                ('offence', models.CharField(blank=True, max_length=200)),
+                ('flags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=50), blank=True, default=list)),
+                ('area', models.CharField(blank=True, max_length=64)),
+                ('officer', models.CharField(blank=True, max_length=254)),
+                ('relationship', models.CharField(blank=True, max_length=100)),
+                ('narrative', models.TextField(blank=True)),
+                ('status', models.CharField(blank=True, max_length=32)),
+                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('updated_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('signal_kinds', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=32), blank=True, default=list)),
+                ('is_high_risk', models.BooleanField(default=False)),
+                ('review_state', models.CharField(choices=[('not_flagged', 'No signals'), ('awaiting', 'Awaiting review'), ('reviewed', 'Reviewed')], default='not_flagged', max_length=16)),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='cases.crimelog')),
+                ('changed_by_import', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='cases.feedimport')),
+                ('created_by_import', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='cases.feedimport')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.AddField(
-            model_name="crimelog",
-            name="changed_by_import",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.feedimport",
-            ),
+            model_name='crimelog',
+            name='changed_by_import',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.feedimport'),
         ),
         migrations.AddField(
-            model_name="crimelog",
-            name="created_by_import",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.feedimport",
-            ),
+            model_name='crimelog',
+            name='created_by_import',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.feedimport'),
         ),
         migrations.CreateModel(
-            name="FeedImportError",
+            name='FeedImportError',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("row", models.PositiveIntegerField(blank=True, null=True)),
-                ("column", models.CharField(blank=True, max_length=100)),
-                ("message", models.CharField(max_length=500)),
-                (
-                    "feed_import",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="errors",
-                        to="cases.feedimport",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('row', models.PositiveIntegerField(blank=True, null=True)),
+                ('column', models.CharField(blank=True, max_length=100)),
+                ('message', models.CharField(max_length=500)),
+                ('feed_import', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='errors', to='cases.feedimport')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="LogReview",
+            name='LogReview',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("confirmed", "Confirmed stalking"),
-                            ("possible", "Possible stalking — advice to the officer"),
-                            ("not_stalking", "Not stalking"),
-                            ("duplicate", "Duplicate"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("advice", models.TextField(blank=True)),
-                (
-                    "reviewed_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="reviews",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "duplicate_of",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="cases.crimelog",
-                    ),
-                ),
-                (
-                    "log",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="review",
-                        to="cases.crimelog",
-                    ),
-                ),
-                (
-                    "reviewed_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('outcome', models.CharField(choices=[('confirmed', 'Confirmed stalking'), ('possible', 'Possible stalking — advice to the officer'), ('not_stalking', 'Not stalking'), ('duplicate', 'Duplicate')], max_length=16)),
+                ('advice', models.TextField(blank=True)),
+                ('reviewed_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviews', to='cases.case')),
+                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.crimelog')),
+                ('log', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='review', to='cases.crimelog')),
+                ('reviewed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
             ],
         ),
         migrations.CreateModel(
-            name="LogReviewEvent",
+            name='LogReviewEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("confirmed", "Confirmed stalking"),
-                            ("possible", "Possible stalking — advice to the officer"),
-                            ("not_stalking", "Not stalking"),
-                            ("duplicate", "Duplicate"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("advice", models.TextField(blank=True)),
-                (
-                    "reviewed_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "duplicate_of",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="cases.crimelog",
-                    ),
-                ),
-                (
-                    "log",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="cases.crimelog",
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="cases.logreview",
-                    ),
-                ),
-                (
-                    "reviewed_by",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('outcome', models.CharField(choices=[('confirmed', 'Confirmed stalking'), ('possible', 'Possible stalking — advice to the officer'), ('not_stalking', 'Not stalking'), ('duplicate', 'Duplicate')], max_length=16)),
+                ('advice', models.TextField(blank=True)),
+                ('reviewed_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='cases.case')),
+                ('duplicate_of', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='cases.crimelog')),
+                ('log', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='cases.crimelog')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='cases.logreview')),
+                ('reviewed_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Person",
+            name='Person',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                ("name_normalised", models.CharField(db_index=True, max_length=200)),
-                ("date_of_birth", models.DateField(blank=True, null=True)),
-                (
-                    "aliases",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=200), blank=True, default=list
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "merged_into",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="merged_from",
-                        to="cases.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('name_normalised', models.CharField(db_index=True, max_length=200)),
+                ('date_of_birth', models.DateField(blank=True, null=True)),
+                ('aliases', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=200), blank=True, default=list)),
+                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='cases.person')),
             ],
         ),
         migrations.CreateModel(
-            name="LogSignal",
+            name='LogSignal',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("tagged_stalking", "Tagged as stalking"),
-                            ("indicators", "Stalking behaviour in the narrative"),
-                            ("course_of_conduct", "Course of conduct not recorded as stalking"),
-                            (
-                                "former_partner",
-                                "Former partner course of conduct recorded as harassment",
-                            ),
-                            ("order_breach", "Breach of an order"),
-                            ("cross_border", "Another force area"),
-                        ],
-                        max_length=32,
-                    ),
-                ),
-                ("reason", models.CharField(max_length=500)),
-                ("high_risk", models.BooleanField(default=False)),
-                (
-                    "related_log_ids",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.BigIntegerField(), blank=True, default=list
-                    ),
-                ),
-                (
-                    "detected_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "log",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="signals",
-                        to="cases.crimelog",
-                    ),
-                ),
-                (
-                    "suspect",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="cases.person",
-                    ),
-                ),
-                (
-                    "victim",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="cases.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('tagged_stalking', 'Tagged as stalking'), ('indicators', 'Stalking behaviour in the narrative'), ('course_of_conduct', 'Course of conduct not recorded as stalking'), ('former_partner', 'Former partner course of conduct recorded as harassment'), ('order_breach', 'Breach of an order'), ('cross_border', 'Another force area')], max_length=32)),
+                ('reason', models.CharField(max_length=500)),
+                ('high_risk', models.BooleanField(default=False)),
+                ('related_log_ids', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, default=list)),
+                ('detected_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('log', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signals', to='cases.crimelog')),
+                ('suspect', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.person')),
+                ('victim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.person')),
             ],
         ),
         migrations.CreateModel(
-            name="LogParty",
+            name='LogParty',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("victim", "Victim"),
-                            ("suspect", "Suspect"),
-                            ("witness", "Witness"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("source_id", models.CharField(blank=True, max_length=64)),
-                ("name", models.CharField(blank=True, max_length=200)),
-                ("date_of_birth", models.DateField(blank=True, null=True)),
-                ("area", models.CharField(blank=True, max_length=64)),
-                (
-                    "log",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="parties",
-                        to="cases.crimelog",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="log_parties",
-                        to="cases.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('victim', 'Victim'), ('suspect', 'Suspect'), ('witness', 'Witness')], max_length=16)),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('source_id', models.CharField(blank=True, max_length=64)),
+                ('name', models.CharField(blank=True, max_length=200)),
+                ('date_of_birth', models.DateField(blank=True, null=True)),
+                ('area', models.CharField(blank=True, max_length=64)),
+                ('log', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='cases.crimelog')),
+                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='log_parties', to='cases.person')),
             ],
         ),
         migrations.CreateModel(
-            name="CaseParty",
+            name='CaseParty',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("victim", "Victim"),
-                            ("suspect", "Suspect"),
-                            ("witness", "Witness"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="parties",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="case_parties",
-                        to="cases.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('victim', 'Victim'), ('suspect', 'Suspect'), ('witness', 'Witness')], max_length=16)),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='cases.case')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_parties', to='cases.person')),
             ],
         ),
         migrations.CreateModel(
-            name="PersonAddress",
+            name='PersonAddress',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("address", models.TextField()),
-                ("postcode", models.CharField(blank=True, max_length=12)),
-                ("is_current", models.BooleanField(default=True)),
-                (
-                    "recorded_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="addresses",
-                        to="cases.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('address', models.TextField()),
+                ('postcode', models.CharField(blank=True, max_length=12)),
+                ('is_current', models.BooleanField(default=True)),
+                ('recorded_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='cases.person')),
             ],
         ),
         migrations.CreateModel(
-            name="PersonAddressEvent",
+            name='PersonAddressEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                ("address", models.TextField()),
-                ("postcode", models.CharField(blank=True, max_length=12)),
-                ("is_current", models.BooleanField(default=True)),
-                (
-                    "recorded_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="cases.person",
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="cases.personaddress",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('address', models.TextField()),
+                ('postcode', models.CharField(blank=True, max_length=12)),
+                ('is_current', models.BooleanField(default=True)),
+                ('recorded_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('person', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='cases.person')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='cases.personaddress')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="PersonEvent",
+            name='PersonEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                ("name", models.CharField(max_length=200)),
-                ("name_normalised", models.CharField(max_length=200)),
-                ("date_of_birth", models.DateField(blank=True, null=True)),
-                (
-                    "aliases",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=200), blank=True, default=list
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "merged_into",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="cases.person",
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="cases.person",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('name', models.CharField(max_length=200)),
+                ('name_normalised', models.CharField(max_length=200)),
+                ('date_of_birth', models.DateField(blank=True, null=True)),
+                ('aliases', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=200), blank=True, default=list)),
+                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='cases.person')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='cases.person')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="PersonIdentifier",
+            name='PersonIdentifier',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("source", models.CharField(max_length=32)),
-                ("value", models.CharField(max_length=64)),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="identifiers",
-                        to="cases.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('source', models.CharField(max_length=32)),
+                ('value', models.CharField(max_length=64)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifiers', to='cases.person')),
             ],
         ),
         migrations.AddIndex(
-            model_name="caseshare",
-            index=models.Index(fields=["agency", "ended_at"], name="caseshare_agency_idx"),
+            model_name='caseshare',
+            index=models.Index(fields=['agency', 'ended_at'], name='caseshare_agency_idx'),
         ),
         migrations.AddConstraint(
-            model_name="caseshare",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("ended_at__isnull", True)),
-                fields=("purpose", "source_ref"),
-                name="caseshare_one_live_per_source",
-            ),
+            model_name='caseshare',
+            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('purpose', 'source_ref'), name='caseshare_one_live_per_source'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="caseshare",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "cases_caseshareevent" ("agency_id", "case_id", "ended_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "shared_at", "shared_by_id", "source_ref", "victim_consented") VALUES (NEW."agency_id", NEW."case_id", NEW."ended_at", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."purpose", NEW."shared_at", NEW."shared_by_id", NEW."source_ref", NEW."victim_consented"); RETURN NULL;',
-                    hash="380ee4d00aea9e277f6a09a4a3f35dab4ca83ed3",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_c1288",
-                    table="cases_caseshare",
-                    when="AFTER",
-                ),
-            ),
+            model_name='caseshare',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_caseshareevent" ("agency_id", "case_id", "ended_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "shared_at", "shared_by_id", "source_ref", "victim_consented") VALUES (NEW."agency_id", NEW."case_id", NEW."ended_at", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."purpose", NEW."shared_at", NEW."shared_by_id", NEW."source_ref", NEW."victim_consented"); RETURN NULL;', hash='380ee4d00aea9e277f6a09a4a3f35dab4ca83ed3', operation='INSERT', pgid='pgtrigger_insert_insert_c1288', table='cases_caseshare', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="caseshare",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "cases_caseshareevent" ("agency_id", "case_id", "ended_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "shared_at", "shared_by_id", "source_ref", "victim_consented") VALUES (NEW."agency_id", NEW."case_id", NEW."ended_at", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."purpose", NEW."shared_at", NEW."shared_by_id", NEW."source_ref", NEW."victim_consented"); RETURN NULL;',
-                    hash="f840f695df6a01f514b61571e55139f159011649",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_2eef1",
-                    table="cases_caseshare",
-                    when="AFTER",
-                ),
-            ),
+            model_name='caseshare',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_caseshareevent" ("agency_id", "case_id", "ended_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "shared_at", "shared_by_id", "source_ref", "victim_consented") VALUES (NEW."agency_id", NEW."case_id", NEW."ended_at", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."purpose", NEW."shared_at", NEW."shared_by_id", NEW."source_ref", NEW."victim_consented"); RETURN NULL;', hash='f840f695df6a01f514b61571e55139f159011649', operation='UPDATE', pgid='pgtrigger_update_update_2eef1', table='cases_caseshare', when='AFTER')),
         ),
         migrations.AddConstraint(
-            model_name="caselog",
-            constraint=models.UniqueConstraint(fields=("case", "log"), name="caselog_unique"),
+            model_name='caselog',
+            constraint=models.UniqueConstraint(fields=('case', 'log'), name='caselog_unique'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(fields=["status", "-opened_at"], name="case_status_opened_idx"),
+            model_name='case',
+            index=models.Index(fields=['status', '-opened_at'], name='case_status_opened_idx'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="case",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "cases_caseevent" ("closed_at", "closure_reason", "cross_border_forces", "current_risk", "current_risk_at", "id", "officer_in_charge_id", "opened_at", "outcome_notes", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "relationship", "status", "summary") VALUES (NEW."closed_at", NEW."closure_reason", NEW."cross_border_forces", NEW."current_risk", NEW."current_risk_at", NEW."id", NEW."officer_in_charge_id", NEW."opened_at", NEW."outcome_notes", NEW."owner_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reference", NEW."relationship", NEW."status", NEW."summary"); RETURN NULL;',
-                    hash="72b0f6078c2f0c440fc2623ec9c841d24ef18eae",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_0b483",
-                    table="cases_case",
-                    when="AFTER",
-                ),
-            ),
+            model_name='case',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_caseevent" ("closed_at", "closure_reason", "cross_border_forces", "current_risk", "current_risk_at", "id", "officer_in_charge_id", "opened_at", "outcome_notes", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "relationship", "status", "summary") VALUES (NEW."closed_at", NEW."closure_reason", NEW."cross_border_forces", NEW."current_risk", NEW."current_risk_at", NEW."id", NEW."officer_in_charge_id", NEW."opened_at", NEW."outcome_notes", NEW."owner_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reference", NEW."relationship", NEW."status", NEW."summary"); RETURN NULL;', hash='72b0f6078c2f0c440fc2623ec9c841d24ef18eae', operation='INSERT', pgid='pgtrigger_insert_insert_0b483', table='cases_case', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="case",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "cases_caseevent" ("closed_at", "closure_reason", "cross_border_forces", "current_risk", "current_risk_at", "id", "officer_in_charge_id", "opened_at", "outcome_notes", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "relationship", "status", "summary") VALUES (NEW."closed_at", NEW."closure_reason", NEW."cross_border_forces", NEW."current_risk", NEW."current_risk_at", NEW."id", NEW."officer_in_charge_id", NEW."opened_at", NEW."outcome_notes", NEW."owner_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reference", NEW."relationship", NEW."status", NEW."summary"); RETURN NULL;',
-                    hash="5f2c6aa124625e7f0ed1f385af065168ab1f6ee2",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_f5146",
-                    table="cases_case",
-                    when="AFTER",
-                ),
-            ),
+            model_name='case',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_caseevent" ("closed_at", "closure_reason", "cross_border_forces", "current_risk", "current_risk_at", "id", "officer_in_charge_id", "opened_at", "outcome_notes", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "relationship", "status", "summary") VALUES (NEW."closed_at", NEW."closure_reason", NEW."cross_border_forces", NEW."current_risk", NEW."current_risk_at", NEW."id", NEW."officer_in_charge_id", NEW."opened_at", NEW."outcome_notes", NEW."owner_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reference", NEW."relationship", NEW."status", NEW."summary"); RETURN NULL;', hash='5f2c6aa124625e7f0ed1f385af065168ab1f6ee2', operation='UPDATE', pgid='pgtrigger_update_update_f5146', table='cases_case', when='AFTER')),
         ),
         migrations.AddIndex(
-            model_name="crimelog",
-            index=models.Index(
-                condition=models.Q(("review_state", "not_flagged"), _negated=True),
-                fields=["-is_high_risk", "-recorded_at"],
-                name="crimelog_queue_idx",
-            ),
+            model_name='crimelog',
+            index=models.Index(condition=models.Q(('review_state', 'not_flagged'), _negated=True), fields=['-is_high_risk', '-recorded_at'], name='crimelog_queue_idx'),
         ),
         migrations.AddIndex(
-            model_name="crimelog",
-            index=models.Index(fields=["officer"], name="crimelog_officer_idx"),
+            model_name='crimelog',
+            index=models.Index(fields=['officer'], name='crimelog_officer_idx'),
         ),
         migrations.AddIndex(
-            model_name="crimelog",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["signal_kinds"], name="crimelog_signal_kinds_idx"
-            ),
+            model_name='crimelog',
+            index=django.contrib.postgres.indexes.GinIndex(fields=['signal_kinds'], name='crimelog_signal_kinds_idx'),
         ),
         migrations.AddConstraint(
-            model_name="crimelog",
-            constraint=models.UniqueConstraint(
-                fields=("source", "reference"), name="crimelog_source_ref"
-            ),
+            model_name='crimelog',
+            constraint=models.UniqueConstraint(fields=('source', 'reference'), name='crimelog_source_ref'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="crimelog",
-            trigger=pgtrigger.compiler.Trigger(
-                name="before_change_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "cases_crimelogevent" ("area", "changed_by_import_id", "created_at", "created_by_import_id", "flags", "id", "is_high_risk", "narrative", "occurred_from", "occurred_to", "offence", "offence_code", "officer", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "reference", "relationship", "review_state", "signal_kinds", "source", "status", "updated_at") VALUES (OLD."area", OLD."changed_by_import_id", OLD."created_at", OLD."created_by_import_id", OLD."flags", OLD."id", OLD."is_high_risk", OLD."narrative", OLD."occurred_from", OLD."occurred_to", OLD."offence", OLD."offence_code", OLD."officer", _pgh_attach_context(), NOW(), \'before_change\', OLD."id", OLD."recorded_at", OLD."reference", OLD."relationship", OLD."review_state", OLD."signal_kinds", OLD."source", OLD."status", OLD."updated_at"); RETURN NULL;',
-                    hash="79d608fc9aea555beeb6cb48bf7d9fc6bef6c0da",
-                    operation="UPDATE",
-                    pgid="pgtrigger_before_change_update_59029",
-                    table="cases_crimelog",
-                    when="AFTER",
-                ),
-            ),
+            model_name='crimelog',
+            trigger=pgtrigger.compiler.Trigger(name='before_change_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_crimelogevent" ("area", "changed_by_import_id", "created_at", "created_by_import_id", "flags", "id", "is_high_risk", "narrative", "occurred_from", "occurred_to", "offence", "offence_code", "officer", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "reference", "relationship", "review_state", "signal_kinds", "source", "status", "updated_at") VALUES (OLD."area", OLD."changed_by_import_id", OLD."created_at", OLD."created_by_import_id", OLD."flags", OLD."id", OLD."is_high_risk", OLD."narrative", OLD."occurred_from", OLD."occurred_to", OLD."offence", OLD."offence_code", OLD."officer", _pgh_attach_context(), NOW(), \'before_change\', OLD."id", OLD."recorded_at", OLD."reference", OLD."relationship", OLD."review_state", OLD."signal_kinds", OLD."source", OLD."status", OLD."updated_at"); RETURN NULL;', hash='79d608fc9aea555beeb6cb48bf7d9fc6bef6c0da', operation='UPDATE', pgid='pgtrigger_before_change_update_59029', table='cases_crimelog', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="logreview",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "cases_logreviewevent" ("advice", "case_id", "duplicate_of_id", "id", "log_id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reviewed_at", "reviewed_by_id") VALUES (NEW."advice", NEW."case_id", NEW."duplicate_of_id", NEW."id", NEW."log_id", NEW."outcome", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reviewed_at", NEW."reviewed_by_id"); RETURN NULL;',
-                    hash="da1996a983ffbb8979898e849eaf87e23387e85b",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_1c941",
-                    table="cases_logreview",
-                    when="AFTER",
-                ),
-            ),
+            model_name='logreview',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_logreviewevent" ("advice", "case_id", "duplicate_of_id", "id", "log_id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reviewed_at", "reviewed_by_id") VALUES (NEW."advice", NEW."case_id", NEW."duplicate_of_id", NEW."id", NEW."log_id", NEW."outcome", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reviewed_at", NEW."reviewed_by_id"); RETURN NULL;', hash='da1996a983ffbb8979898e849eaf87e23387e85b', operation='INSERT', pgid='pgtrigger_insert_insert_1c941', table='cases_logreview', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="logreview",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "cases_logreviewevent" ("advice", "case_id", "duplicate_of_id", "id", "log_id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reviewed_at", "reviewed_by_id") VALUES (NEW."advice", NEW."case_id", NEW."duplicate_of_id", NEW."id", NEW."log_id", NEW."outcome", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reviewed_at", NEW."reviewed_by_id"); RETURN NULL;',
-                    hash="d2edcdf1f55b167abb22b42396237a409004aaa8",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_18fcc",
-                    table="cases_logreview",
-                    when="AFTER",
-                ),
-            ),
+            model_name='logreview',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_logreviewevent" ("advice", "case_id", "duplicate_of_id", "id", "log_id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reviewed_at", "reviewed_by_id") VALUES (NEW."advice", NEW."case_id", NEW."duplicate_of_id", NEW."id", NEW."log_id", NEW."outcome", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reviewed_at", NEW."reviewed_by_id"); RETURN NULL;', hash='d2edcdf1f55b167abb22b42396237a409004aaa8', operation='UPDATE', pgid='pgtrigger_update_update_18fcc', table='cases_logreview', when='AFTER')),
         ),
         migrations.AddIndex(
-            model_name="person",
-            index=models.Index(
-                fields=["date_of_birth", "name_normalised"], name="person_dob_name_idx"
-            ),
+            model_name='person',
+            index=models.Index(fields=['date_of_birth', 'name_normalised'], name='person_dob_name_idx'),
         ),
         migrations.AddIndex(
-            model_name="person",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["name_normalised"], name="person_name_trgm", opclasses=["gin_trgm_ops"]
-            ),
+            model_name='person',
+            index=django.contrib.postgres.indexes.GinIndex(fields=['name_normalised'], name='person_name_trgm', opclasses=['gin_trgm_ops']),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="person",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "cases_personevent" ("aliases", "created_at", "date_of_birth", "id", "merged_into_id", "name", "name_normalised", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."aliases", NEW."created_at", NEW."date_of_birth", NEW."id", NEW."merged_into_id", NEW."name", NEW."name_normalised", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
-                    hash="c544ef213104b935c126d06c11d3ea5bcd664e92",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_eb0b4",
-                    table="cases_person",
-                    when="AFTER",
-                ),
-            ),
+            model_name='person',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_personevent" ("aliases", "created_at", "date_of_birth", "id", "merged_into_id", "name", "name_normalised", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."aliases", NEW."created_at", NEW."date_of_birth", NEW."id", NEW."merged_into_id", NEW."name", NEW."name_normalised", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='c544ef213104b935c126d06c11d3ea5bcd664e92', operation='INSERT', pgid='pgtrigger_insert_insert_eb0b4', table='cases_person', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="person",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "cases_personevent" ("aliases", "created_at", "date_of_birth", "id", "merged_into_id", "name", "name_normalised", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."aliases", NEW."created_at", NEW."date_of_birth", NEW."id", NEW."merged_into_id", NEW."name", NEW."name_normalised", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
-                    hash="be6bedef2e9ecaf9840df38394d0f0308dc501ee",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_6804f",
-                    table="cases_person",
-                    when="AFTER",
-                ),
-            ),
+            model_name='person',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_personevent" ("aliases", "created_at", "date_of_birth", "id", "merged_into_id", "name", "name_normalised", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."aliases", NEW."created_at", NEW."date_of_birth", NEW."id", NEW."merged_into_id", NEW."name", NEW."name_normalised", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;', hash='be6bedef2e9ecaf9840df38394d0f0308dc501ee', operation='UPDATE', pgid='pgtrigger_update_update_6804f', table='cases_person', when='AFTER')),
         ),
         migrations.AddConstraint(
-            model_name="logsignal",
-            constraint=models.UniqueConstraint(fields=("log", "kind"), name="logsignal_log_kind"),
+            model_name='logsignal',
+            constraint=models.UniqueConstraint(fields=('log', 'kind'), name='logsignal_log_kind'),
         ),
         migrations.AddIndex(
-            model_name="logparty",
-            index=models.Index(fields=["person", "role"], name="logparty_person_role_idx"),
+            model_name='logparty',
+            index=models.Index(fields=['person', 'role'], name='logparty_person_role_idx'),
         ),
         migrations.AddConstraint(
-            model_name="logparty",
-            constraint=models.UniqueConstraint(
-                fields=("log", "role", "position"), name="logparty_log_role_position"
-            ),
+            model_name='logparty',
+            constraint=models.UniqueConstraint(fields=('log', 'role', 'position'), name='logparty_log_role_position'),
         ),
         migrations.AddConstraint(
-            model_name="caseparty",
-            constraint=models.UniqueConstraint(
-                fields=("case", "person", "role"), name="caseparty_unique"
-            ),
+            model_name='caseparty',
+            constraint=models.UniqueConstraint(fields=('case', 'person', 'role'), name='caseparty_unique'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="personaddress",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "cases_personaddressevent" ("address", "id", "is_current", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "postcode", "recorded_at") VALUES (NEW."address", NEW."id", NEW."is_current", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."postcode", NEW."recorded_at"); RETURN NULL;',
-                    hash="5dba7cc9e6ab65879247f9f915300213492b65ff",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_72a39",
-                    table="cases_personaddress",
-                    when="AFTER",
-                ),
-            ),
+            model_name='personaddress',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_personaddressevent" ("address", "id", "is_current", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "postcode", "recorded_at") VALUES (NEW."address", NEW."id", NEW."is_current", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."postcode", NEW."recorded_at"); RETURN NULL;', hash='5dba7cc9e6ab65879247f9f915300213492b65ff', operation='INSERT', pgid='pgtrigger_insert_insert_72a39', table='cases_personaddress', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="personaddress",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "cases_personaddressevent" ("address", "id", "is_current", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "postcode", "recorded_at") VALUES (NEW."address", NEW."id", NEW."is_current", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."postcode", NEW."recorded_at"); RETURN NULL;',
-                    hash="fa75b8ba7a1c4fff236cd377e04d9c5b517223cf",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_9ef01",
-                    table="cases_personaddress",
-                    when="AFTER",
-                ),
-            ),
+            model_name='personaddress',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_personaddressevent" ("address", "id", "is_current", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "postcode", "recorded_at") VALUES (NEW."address", NEW."id", NEW."is_current", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."postcode", NEW."recorded_at"); RETURN NULL;', hash='fa75b8ba7a1c4fff236cd377e04d9c5b517223cf', operation='UPDATE', pgid='pgtrigger_update_update_9ef01', table='cases_personaddress', when='AFTER')),
         ),
         migrations.AddConstraint(
-            model_name="personidentifier",
-            constraint=models.UniqueConstraint(
-                fields=("source", "value"), name="person_identifier_unique"
-            ),
+            model_name='personidentifier',
+            constraint=models.UniqueConstraint(fields=('source', 'value'), name='person_identifier_unique'),
         ),
     ]

@@ -6,43 +6,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0001_initial"),
+        ('cases', '0001_initial'),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name="crimelog",
-            name="before_change_update",
+            model_name='crimelog',
+            name='before_change_update',
         ),
         migrations.AddField(
-            model_name="crimelog",
-            name="high_risk_notified_at",
+            model_name='crimelog',
+            name='high_risk_notified_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="crimelogevent",
-            name="high_risk_notified_at",
+            model_name='crimelogevent',
+            name='high_risk_notified_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="logparty",
-            name="name_normalised",
+            model_name='logparty',
+            name='name_normalised',
             field=models.CharField(blank=True, max_length=200),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="crimelog",
-            trigger=pgtrigger.compiler.Trigger(
-                name="before_change_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "cases_crimelogevent" ("area", "changed_by_import_id", "created_at", "created_by_import_id", "flags", "high_risk_notified_at", "id", "is_high_risk", "narrative", "occurred_from", "occurred_to", "offence", "offence_code", "officer", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "reference", "relationship", "review_state", "signal_kinds", "source", "status", "updated_at") VALUES (OLD."area", OLD."changed_by_import_id", OLD."created_at", OLD."created_by_import_id", OLD."flags", OLD."high_risk_notified_at", OLD."id", OLD."is_high_risk", OLD."narrative", OLD."occurred_from", OLD."occurred_to", OLD."offence", OLD."offence_code", OLD."officer", _pgh_attach_context(), NOW(), \'before_change\', OLD."id", OLD."recorded_at", OLD."reference", OLD."relationship", OLD."review_state", OLD."signal_kinds", OLD."source", OLD."status", OLD."updated_at"); RETURN NULL;',
-                    hash="ecc899869da12a37076777cdf1ca2d05f23e0bc7",
-                    operation="UPDATE",
-                    pgid="pgtrigger_before_change_update_59029",
-                    table="cases_crimelog",
-                    when="AFTER",
-                ),
-            ),
+            model_name='crimelog',
+            trigger=pgtrigger.compiler.Trigger(name='before_change_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_crimelogevent" ("area", "changed_by_import_id", "created_at", "created_by_import_id", "flags", "high_risk_notified_at", "id", "is_high_risk", "narrative", "occurred_from", "occurred_to", "offence", "offence_code", "officer", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "reference", "relationship", "review_state", "signal_kinds", "source", "status", "updated_at") VALUES (OLD."area", OLD."changed_by_import_id", OLD."created_at", OLD."created_by_import_id", OLD."flags", OLD."high_risk_notified_at", OLD."id", OLD."is_high_risk", OLD."narrative", OLD."occurred_from", OLD."occurred_to", OLD."offence", OLD."offence_code", OLD."officer", _pgh_attach_context(), NOW(), \'before_change\', OLD."id", OLD."recorded_at", OLD."reference", OLD."relationship", OLD."review_state", OLD."signal_kinds", OLD."source", OLD."status", OLD."updated_at"); RETURN NULL;', hash='ecc899869da12a37076777cdf1ca2d05f23e0bc7', operation='UPDATE', pgid='pgtrigger_before_change_update_59029', table='cases_crimelog', when='AFTER')),
         ),
     ]

@@ -7,60 +7,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0003_signal_rules"),
+        ('cases', '0003_signal_rules'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="FeedStaleAlert",
+            name='FeedStaleAlert',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("last_feed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "sent_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('last_feed_at', models.DateTimeField(blank=True, null=True)),
+                ('sent_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
             ],
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name="crimelog",
-            name="before_change_update",
+            model_name='crimelog',
+            name='before_change_update',
         ),
         migrations.AddField(
-            model_name="crimelog",
-            name="feed_digest",
+            model_name='crimelog',
+            name='feed_digest',
             field=models.BinaryField(blank=True, max_length=16, null=True),
         ),
         migrations.AddField(
-            model_name="crimelogevent",
-            name="feed_digest",
+            model_name='crimelogevent',
+            name='feed_digest',
             field=models.BinaryField(blank=True, max_length=16, null=True),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="crimelog",
-            trigger=pgtrigger.compiler.Trigger(
-                name="before_change_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."area" IS DISTINCT FROM (NEW."area") OR OLD."changed_by_import_id" IS DISTINCT FROM (NEW."changed_by_import_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_import_id" IS DISTINCT FROM (NEW."created_by_import_id") OR OLD."flags" IS DISTINCT FROM (NEW."flags") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."narrative" IS DISTINCT FROM (NEW."narrative") OR OLD."occurred_from" IS DISTINCT FROM (NEW."occurred_from") OR OLD."occurred_to" IS DISTINCT FROM (NEW."occurred_to") OR OLD."offence" IS DISTINCT FROM (NEW."offence") OR OLD."offence_code" IS DISTINCT FROM (NEW."offence_code") OR OLD."officer" IS DISTINCT FROM (NEW."officer") OR OLD."recorded_at" IS DISTINCT FROM (NEW."recorded_at") OR OLD."reference" IS DISTINCT FROM (NEW."reference") OR OLD."relationship" IS DISTINCT FROM (NEW."relationship") OR OLD."source" IS DISTINCT FROM (NEW."source") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at"))',
-                    func='INSERT INTO "cases_crimelogevent" ("area", "changed_by_import_id", "created_at", "created_by_import_id", "feed_digest", "flags", "high_risk_notified_at", "id", "is_high_risk", "narrative", "occurred_from", "occurred_to", "offence", "offence_code", "officer", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "reference", "relationship", "review_state", "signal_kinds", "source", "status", "updated_at") VALUES (OLD."area", OLD."changed_by_import_id", OLD."created_at", OLD."created_by_import_id", OLD."feed_digest", OLD."flags", OLD."high_risk_notified_at", OLD."id", OLD."is_high_risk", OLD."narrative", OLD."occurred_from", OLD."occurred_to", OLD."offence", OLD."offence_code", OLD."officer", _pgh_attach_context(), NOW(), \'before_change\', OLD."id", OLD."recorded_at", OLD."reference", OLD."relationship", OLD."review_state", OLD."signal_kinds", OLD."source", OLD."status", OLD."updated_at"); RETURN NULL;',
-                    hash="91a6361eaaa7c6dc3c77be430088927e9a2d71b8",
-                    operation="UPDATE",
-                    pgid="pgtrigger_before_change_update_59029",
-                    table="cases_crimelog",
-                    when="AFTER",
-                ),
-            ),
+            model_name='crimelog',
+            trigger=pgtrigger.compiler.Trigger(name='before_change_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."area" IS DISTINCT FROM (NEW."area") OR OLD."changed_by_import_id" IS DISTINCT FROM (NEW."changed_by_import_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_import_id" IS DISTINCT FROM (NEW."created_by_import_id") OR OLD."flags" IS DISTINCT FROM (NEW."flags") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."narrative" IS DISTINCT FROM (NEW."narrative") OR OLD."occurred_from" IS DISTINCT FROM (NEW."occurred_from") OR OLD."occurred_to" IS DISTINCT FROM (NEW."occurred_to") OR OLD."offence" IS DISTINCT FROM (NEW."offence") OR OLD."offence_code" IS DISTINCT FROM (NEW."offence_code") OR OLD."officer" IS DISTINCT FROM (NEW."officer") OR OLD."recorded_at" IS DISTINCT FROM (NEW."recorded_at") OR OLD."reference" IS DISTINCT FROM (NEW."reference") OR OLD."relationship" IS DISTINCT FROM (NEW."relationship") OR OLD."source" IS DISTINCT FROM (NEW."source") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at"))', func='INSERT INTO "cases_crimelogevent" ("area", "changed_by_import_id", "created_at", "created_by_import_id", "feed_digest", "flags", "high_risk_notified_at", "id", "is_high_risk", "narrative", "occurred_from", "occurred_to", "offence", "offence_code", "officer", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "reference", "relationship", "review_state", "signal_kinds", "source", "status", "updated_at") VALUES (OLD."area", OLD."changed_by_import_id", OLD."created_at", OLD."created_by_import_id", OLD."feed_digest", OLD."flags", OLD."high_risk_notified_at", OLD."id", OLD."is_high_risk", OLD."narrative", OLD."occurred_from", OLD."occurred_to", OLD."offence", OLD."offence_code", OLD."officer", _pgh_attach_context(), NOW(), \'before_change\', OLD."id", OLD."recorded_at", OLD."reference", OLD."relationship", OLD."review_state", OLD."signal_kinds", OLD."source", OLD."status", OLD."updated_at"); RETURN NULL;', hash='91a6361eaaa7c6dc3c77be430088927e9a2d71b8', operation='UPDATE', pgid='pgtrigger_before_change_update_59029', table='cases_crimelog', when='AFTER')),
         ),
         migrations.AddConstraint(
-            model_name="feedstalealert",
-            constraint=models.UniqueConstraint(
-                fields=("last_feed_at",), name="feedstalealert_once_per_spell", nulls_distinct=False
-            ),
+            model_name='feedstalealert',
+            constraint=models.UniqueConstraint(fields=('last_feed_at',), name='feedstalealert_once_per_spell', nulls_distinct=False),
         ),
     ]

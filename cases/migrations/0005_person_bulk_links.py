@@ -6,35 +6,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0004_feed_digest_and_stale_alerts"),
+        ('cases', '0004_feed_digest_and_stale_alerts'),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name="person",
-            name="insert_insert",
+            model_name='person',
+            name='insert_insert',
         ),
         migrations.AlterField(
-            model_name="logparty",
-            name="log",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="parties",
-                to="cases.crimelog",
-            ),
+            model_name='logparty',
+            name='log',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='cases.crimelog'),
         ),
         migrations.AlterField(
-            model_name="logparty",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="log_parties",
-                to="cases.person",
-            ),
+            model_name='logparty',
+            name='person',
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='log_parties', to='cases.person'),
         ),
     ]

@@ -5,34 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0005_person_bulk_links"),
+        ('cases', '0005_person_bulk_links'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="person",
-            name="merged_into",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="merged_from",
-                to="cases.person",
-            ),
+            model_name='person',
+            name='merged_into',
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='cases.person'),
         ),
         migrations.AlterField(
-            model_name="person",
-            name="name_normalised",
+            model_name='person',
+            name='name_normalised',
             field=models.CharField(max_length=200),
         ),
         migrations.AddIndex(
-            model_name="person",
-            index=models.Index(
-                condition=models.Q(("merged_into__isnull", False)),
-                fields=["merged_into"],
-                name="person_merged_into_idx",
-            ),
+            model_name='person',
+            index=models.Index(condition=models.Q(('merged_into__isnull', False)), fields=['merged_into'], name='person_merged_into_idx'),
         ),
     ]

@@ -5,37 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0006_person_fewer_indexes"),
+        ('cases', '0006_person_fewer_indexes'),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="crimelog",
-            name="crimelog_signal_kinds_idx",
+            model_name='crimelog',
+            name='crimelog_signal_kinds_idx',
         ),
         migrations.AlterField(
-            model_name="crimelog",
-            name="changed_by_import",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.feedimport",
-            ),
+            model_name='crimelog',
+            name='changed_by_import',
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.feedimport'),
         ),
         migrations.AlterField(
-            model_name="crimelog",
-            name="created_by_import",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.feedimport",
-            ),
+            model_name='crimelog',
+            name='created_by_import',
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.feedimport'),
         ),
     ]

@@ -4,21 +4,22 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0008_caseshare_facets"),
+        ('cases', '0008_caseshare_facets'),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name="caseshare",
-            name="purpose",
+            model_name='caseshare',
+            name='purpose',
         ),
         migrations.RemoveField(
-            model_name="caseshare",
-            name="source_ref",
+            model_name='caseshare',
+            name='source_ref',
         ),
         migrations.RemoveField(
-            model_name="caseshare",
-            name="victim_consented",
+            model_name='caseshare',
+            name='victim_consented',
         ),
     ]

@@ -11,1946 +11,576 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("accounts", "0001_initial"),
-        ("cases", "0004_feed_digest_and_stale_alerts"),
-        ("pghistory", "0007_auto_20250421_0444"),
+        ('accounts', '0001_initial'),
+        ('cases', '0004_feed_digest_and_stale_alerts'),
+        ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="AdviceRequest",
+            name='AdviceRequest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("investigation", "Investigation"),
-                            ("risk", "Risk"),
-                            ("recording", "Crime recording"),
-                            ("safeguarding", "Safeguarding"),
-                            ("spo_legal", "SPO / legal"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "urgency",
-                    models.CharField(
-                        choices=[
-                            ("urgent", "Urgent: answered within 4 working hours"),
-                            ("routine", "Routine: answered by the end of the second working day"),
-                        ],
-                        max_length=8,
-                    ),
-                ),
-                ("question", models.TextField()),
-                ("crime_log_reference", models.CharField(blank=True, max_length=64)),
-                ("submitted_at", models.DateTimeField()),
-                ("due_at", models.DateTimeField()),
-                ("due_soon_at", models.DateTimeField()),
-                ("answer", models.TextField(blank=True)),
-                ("answered_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "rating",
-                    models.CharField(
-                        blank=True,
-                        choices=[("useful", "Useful"), ("not_useful", "Not useful")],
-                        max_length=12,
-                    ),
-                ),
-                ("rated_at", models.DateTimeField(blank=True, null=True)),
-                ("due_soon_sent_at", models.DateTimeField(blank=True, null=True)),
-                ("due_soon_claimed_at", models.DateTimeField(blank=True, null=True)),
-                ("overdue_sent_at", models.DateTimeField(blank=True, null=True)),
-                ("overdue_claimed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "answered_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="advice_answered",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "crime_log",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="cases.crimelog",
-                    ),
-                ),
-                (
-                    "requester",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="advice_requests",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('category', models.CharField(choices=[('investigation', 'Investigation'), ('risk', 'Risk'), ('recording', 'Crime recording'), ('safeguarding', 'Safeguarding'), ('spo_legal', 'SPO / legal'), ('other', 'Other')], max_length=16)),
+                ('urgency', models.CharField(choices=[('urgent', 'Urgent: answered within 4 working hours'), ('routine', 'Routine: answered by the end of the second working day')], max_length=8)),
+                ('question', models.TextField()),
+                ('crime_log_reference', models.CharField(blank=True, max_length=64)),
+                ('submitted_at', models.DateTimeField()),
+                ('due_at', models.DateTimeField()),
+                ('due_soon_at', models.DateTimeField()),
+                ('answer', models.TextField(blank=True)),
+                ('answered_at', models.DateTimeField(blank=True, null=True)),
+                ('rating', models.CharField(blank=True, choices=[('useful', 'Useful'), ('not_useful', 'Not useful')], max_length=12)),
+                ('rated_at', models.DateTimeField(blank=True, null=True)),
+                ('due_soon_sent_at', models.DateTimeField(blank=True, null=True)),
+                ('due_soon_claimed_at', models.DateTimeField(blank=True, null=True)),
+                ('overdue_sent_at', models.DateTimeField(blank=True, null=True)),
+                ('overdue_claimed_at', models.DateTimeField(blank=True, null=True)),
+                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='advice_answered', to=settings.AUTH_USER_MODEL)),
+                ('crime_log', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.crimelog')),
+                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='advice_requests', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-submitted_at", "-id"],
+                'ordering': ['-submitted_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="AdviceRequestEvent",
+            name='AdviceRequestEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("investigation", "Investigation"),
-                            ("risk", "Risk"),
-                            ("recording", "Crime recording"),
-                            ("safeguarding", "Safeguarding"),
-                            ("spo_legal", "SPO / legal"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "urgency",
-                    models.CharField(
-                        choices=[
-                            ("urgent", "Urgent: answered within 4 working hours"),
-                            ("routine", "Routine: answered by the end of the second working day"),
-                        ],
-                        max_length=8,
-                    ),
-                ),
-                ("question", models.TextField()),
-                ("crime_log_reference", models.CharField(blank=True, max_length=64)),
-                ("submitted_at", models.DateTimeField()),
-                ("due_at", models.DateTimeField()),
-                ("due_soon_at", models.DateTimeField()),
-                ("answer", models.TextField(blank=True)),
-                ("answered_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "rating",
-                    models.CharField(
-                        blank=True,
-                        choices=[("useful", "Useful"), ("not_useful", "Not useful")],
-                        max_length=12,
-                    ),
-                ),
-                ("rated_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "answered_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "crime_log",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="cases.crimelog",
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="referrals.advicerequest",
-                    ),
-                ),
-                (
-                    "requester",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('category', models.CharField(choices=[('investigation', 'Investigation'), ('risk', 'Risk'), ('recording', 'Crime recording'), ('safeguarding', 'Safeguarding'), ('spo_legal', 'SPO / legal'), ('other', 'Other')], max_length=16)),
+                ('urgency', models.CharField(choices=[('urgent', 'Urgent: answered within 4 working hours'), ('routine', 'Routine: answered by the end of the second working day')], max_length=8)),
+                ('question', models.TextField()),
+                ('crime_log_reference', models.CharField(blank=True, max_length=64)),
+                ('submitted_at', models.DateTimeField()),
+                ('due_at', models.DateTimeField()),
+                ('due_soon_at', models.DateTimeField()),
+                ('answer', models.TextField(blank=True)),
+                ('answered_at', models.DateTimeField(blank=True, null=True)),
+                ('rating', models.CharField(blank=True, choices=[('useful', 'Useful'), ('not_useful', 'Not useful')], max_length=12)),
+                ('rated_at', models.DateTimeField(blank=True, null=True)),
+                ('answered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('crime_log', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='cases.crimelog')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='referrals.advicerequest')),
+                ('requester', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Contact",
+            name='Contact',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("contact_at", models.DateTimeField()),
-                (
-                    "channel",
-                    models.CharField(
-                        choices=[
-                            ("phone", "Telephone"),
-                            ("text", "Text message"),
-                            ("email", "E-mail"),
-                            ("in_person", "In person"),
-                            ("video", "Video call"),
-                            ("letter", "Letter"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[("made", "Contact made"), ("attempted", "Attempted, no contact")],
-                        max_length=16,
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "recorded_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('contact_at', models.DateTimeField()),
+                ('channel', models.CharField(choices=[('phone', 'Telephone'), ('text', 'Text message'), ('email', 'E-mail'), ('in_person', 'In person'), ('video', 'Video call'), ('letter', 'Letter'), ('other', 'Other')], max_length=16)),
+                ('outcome', models.CharField(choices=[('made', 'Contact made'), ('attempted', 'Attempted, no contact')], max_length=16)),
+                ('notes', models.TextField(blank=True)),
+                ('recorded_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-contact_at", "-id"],
+                'ordering': ['-contact_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="Guidance",
+            name='Guidance',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200)),
-                ("body", models.TextField()),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("investigation", "Investigation"),
-                            ("risk", "Risk"),
-                            ("recording", "Crime recording"),
-                            ("safeguarding", "Safeguarding"),
-                            ("spo_legal", "SPO / legal"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("is_published", models.BooleanField(default=False)),
-                (
-                    "created_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source_request",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="guidance",
-                        to="referrals.advicerequest",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('body', models.TextField()),
+                ('category', models.CharField(choices=[('investigation', 'Investigation'), ('risk', 'Risk'), ('recording', 'Crime recording'), ('safeguarding', 'Safeguarding'), ('spo_legal', 'SPO / legal'), ('other', 'Other')], max_length=16)),
+                ('is_published', models.BooleanField(default=False)),
+                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('updated_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='guidance', to='referrals.advicerequest')),
             ],
             options={
-                "verbose_name_plural": "guidance",
-                "ordering": ["category", "title"],
+                'verbose_name_plural': 'guidance',
+                'ordering': ['category', 'title'],
             },
         ),
         migrations.CreateModel(
-            name="GuidanceEvent",
+            name='GuidanceEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                ("title", models.CharField(max_length=200)),
-                ("body", models.TextField()),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("investigation", "Investigation"),
-                            ("risk", "Risk"),
-                            ("recording", "Crime recording"),
-                            ("safeguarding", "Safeguarding"),
-                            ("spo_legal", "SPO / legal"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("is_published", models.BooleanField(default=False)),
-                (
-                    "created_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="referrals.guidance",
-                    ),
-                ),
-                (
-                    "source_request",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="referrals.advicerequest",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('title', models.CharField(max_length=200)),
+                ('body', models.TextField()),
+                ('category', models.CharField(choices=[('investigation', 'Investigation'), ('risk', 'Risk'), ('recording', 'Crime recording'), ('safeguarding', 'Safeguarding'), ('spo_legal', 'SPO / legal'), ('other', 'Other')], max_length=16)),
+                ('is_published', models.BooleanField(default=False)),
+                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('updated_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('created_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='referrals.guidance')),
+                ('source_request', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='referrals.advicerequest')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="JusticeMilestone",
+            name='JusticeMilestone',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("reported", "Reported to the police"),
-                            ("arrest", "Suspect arrested"),
-                            ("charge", "Suspect charged"),
-                            ("court", "Court hearing"),
-                            ("spo", "Stalking Protection Order"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("happened_on", models.DateField()),
-                ("note", models.TextField(blank=True)),
-                (
-                    "recorded_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('reported', 'Reported to the police'), ('arrest', 'Suspect arrested'), ('charge', 'Suspect charged'), ('court', 'Court hearing'), ('spo', 'Stalking Protection Order')], max_length=16)),
+                ('happened_on', models.DateField()),
+                ('note', models.TextField(blank=True)),
+                ('recorded_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["happened_on", "id"],
+                'ordering': ['happened_on', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="OutcomeMeasure",
+            name='OutcomeMeasure',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "stage",
-                    models.CharField(
-                        choices=[("intake", "Intake"), ("exit", "Exit")], max_length=8
-                    ),
-                ),
-                (
-                    "abuse",
-                    models.CharField(
-                        choices=[
-                            ("continuing", "Continuing"),
-                            ("reduced", "Reduced"),
-                            ("stopped", "Stopped"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "feels_safe",
-                    models.PositiveSmallIntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ]
-                    ),
-                ),
-                (
-                    "quality_of_life",
-                    models.PositiveSmallIntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ]
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "recorded_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('stage', models.CharField(choices=[('intake', 'Intake'), ('exit', 'Exit')], max_length=8)),
+                ('abuse', models.CharField(choices=[('continuing', 'Continuing'), ('reduced', 'Reduced'), ('stopped', 'Stopped')], max_length=12)),
+                ('feels_safe', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
+                ('quality_of_life', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
+                ('notes', models.TextField(blank=True)),
+                ('recorded_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["referral", "stage"],
+                'ordering': ['referral', 'stage'],
             },
         ),
         migrations.CreateModel(
-            name="Referral",
+            name='Referral',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("sent", "Sent, awaiting a decision"),
-                            ("accepted", "Accepted"),
-                            ("declined", "Declined"),
-                            ("active", "Active"),
-                            ("closed", "Closed"),
-                        ],
-                        default="draft",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "urgency",
-                    models.CharField(
-                        choices=[("routine", "Routine"), ("urgent", "Urgent")],
-                        default="routine",
-                        max_length=16,
-                    ),
-                ),
-                ("reason", models.TextField()),
-                (
-                    "consent",
-                    models.CharField(
-                        choices=[
-                            ("given", "The victim consented"),
-                            ("refused", "The victim refused"),
-                            ("not_sought", "Consent was not sought"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "lawful_basis",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("serious_harm", "Risk of serious harm to the victim or others"),
-                            ("crime", "Preventing or detecting crime"),
-                            ("safeguarding", "Safeguarding a child or an adult at risk"),
-                            ("legal_duty", "A legal duty or court order requires it"),
-                            ("other", "Other (explained in the reason)"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("lawful_reason", models.TextField(blank=True)),
-                (
-                    "shared_items",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(
-                            choices=[
-                                ("case_summary", "Case summary"),
-                                ("victim_contact", "Victim's contact details"),
-                                ("risk_assessment", "Hub risk assessment"),
-                                ("crime_logs", "Crime log summaries"),
-                                ("suspect_details", "Suspect's details"),
-                                ("orders", "Orders and bail conditions"),
-                                ("safety_concerns", "Specific safety concerns"),
-                            ],
-                            max_length=20,
-                        ),
-                        blank=True,
-                        default=list,
-                    ),
-                ),
-                ("shared_notes", models.TextField(blank=True)),
-                ("safe_contact", models.TextField(blank=True)),
-                (
-                    "created_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "state_changed_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                ("sent_at", models.DateTimeField(blank=True, null=True)),
-                ("response_due_at", models.DateTimeField(blank=True, null=True)),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                ("decline_reason", models.TextField(blank=True)),
-                ("allocated_at", models.DateTimeField(blank=True, null=True)),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "closure_reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("completed", "Support completed"),
-                            ("disengaged", "Victim disengaged"),
-                            ("support_declined", "Victim declined further support"),
-                            ("moved_away", "Victim moved out of the area"),
-                            ("transferred", "Transferred to another service"),
-                            ("withdrawn", "Withdrawn by the hub"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("closure_notes", models.TextField(blank=True)),
-                ("chased_at", models.DateTimeField(blank=True, null=True)),
-                ("chase_count", models.PositiveIntegerField(default=0)),
-                ("chase_claimed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referrals_received",
-                        to="accounts.agency",
-                    ),
-                ),
-                (
-                    "authorised_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referrals",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "caseworker",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="isac_caseload",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "referred_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referrals_made",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('state', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent, awaiting a decision'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('active', 'Active'), ('closed', 'Closed')], default='draft', max_length=16)),
+                ('urgency', models.CharField(choices=[('routine', 'Routine'), ('urgent', 'Urgent')], default='routine', max_length=16)),
+                ('reason', models.TextField()),
+                ('consent', models.CharField(choices=[('given', 'The victim consented'), ('refused', 'The victim refused'), ('not_sought', 'Consent was not sought')], max_length=16)),
+                ('lawful_basis', models.CharField(blank=True, choices=[('serious_harm', 'Risk of serious harm to the victim or others'), ('crime', 'Preventing or detecting crime'), ('safeguarding', 'Safeguarding a child or an adult at risk'), ('legal_duty', 'A legal duty or court order requires it'), ('other', 'Other (explained in the reason)')], max_length=20)),
+                ('lawful_reason', models.TextField(blank=True)),
+                ('shared_items', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('case_summary', 'Case summary'), ('victim_contact', "Victim's contact details"), ('risk_assessment', 'Hub risk assessment'), ('crime_logs', 'Crime log summaries'), ('suspect_details', "Suspect's details"), ('orders', 'Orders and bail conditions'), ('safety_concerns', 'Specific safety concerns')], max_length=20), blank=True, default=list)),
+                ('shared_notes', models.TextField(blank=True)),
+                ('safe_contact', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('state_changed_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                ('response_due_at', models.DateTimeField(blank=True, null=True)),
+                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                ('decline_reason', models.TextField(blank=True)),
+                ('allocated_at', models.DateTimeField(blank=True, null=True)),
+                ('closed_at', models.DateTimeField(blank=True, null=True)),
+                ('closure_reason', models.CharField(blank=True, choices=[('completed', 'Support completed'), ('disengaged', 'Victim disengaged'), ('support_declined', 'Victim declined further support'), ('moved_away', 'Victim moved out of the area'), ('transferred', 'Transferred to another service'), ('withdrawn', 'Withdrawn by the hub'), ('other', 'Other')], max_length=20)),
+                ('closure_notes', models.TextField(blank=True)),
+                ('chased_at', models.DateTimeField(blank=True, null=True)),
+                ('chase_count', models.PositiveIntegerField(default=0)),
+                ('chase_claimed_at', models.DateTimeField(blank=True, null=True)),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_received', to='accounts.agency')),
+                ('authorised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='cases.case')),
+                ('caseworker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='isac_caseload', to=settings.AUTH_USER_MODEL)),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('referred_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_made', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at", "-id"],
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="OutcomeMeasureEvent",
+            name='OutcomeMeasureEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                (
-                    "stage",
-                    models.CharField(
-                        choices=[("intake", "Intake"), ("exit", "Exit")], max_length=8
-                    ),
-                ),
-                (
-                    "abuse",
-                    models.CharField(
-                        choices=[
-                            ("continuing", "Continuing"),
-                            ("reduced", "Reduced"),
-                            ("stopped", "Stopped"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "feels_safe",
-                    models.PositiveSmallIntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ]
-                    ),
-                ),
-                (
-                    "quality_of_life",
-                    models.PositiveSmallIntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ]
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "recorded_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="referrals.outcomemeasure",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('stage', models.CharField(choices=[('intake', 'Intake'), ('exit', 'Exit')], max_length=8)),
+                ('abuse', models.CharField(choices=[('continuing', 'Continuing'), ('reduced', 'Reduced'), ('stopped', 'Stopped')], max_length=12)),
+                ('feels_safe', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
+                ('quality_of_life', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
+                ('notes', models.TextField(blank=True)),
+                ('recorded_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='referrals.outcomemeasure')),
+                ('recorded_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('referral', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='referrals.referral')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.AddField(
-            model_name="outcomemeasure",
-            name="referral",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="outcomes",
-                to="referrals.referral",
-            ),
+            model_name='outcomemeasure',
+            name='referral',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outcomes', to='referrals.referral'),
         ),
         migrations.CreateModel(
-            name="JusticeMilestoneEvent",
+            name='JusticeMilestoneEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("reported", "Reported to the police"),
-                            ("arrest", "Suspect arrested"),
-                            ("charge", "Suspect charged"),
-                            ("court", "Court hearing"),
-                            ("spo", "Stalking Protection Order"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("happened_on", models.DateField()),
-                ("note", models.TextField(blank=True)),
-                (
-                    "recorded_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="referrals.justicemilestone",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('kind', models.CharField(choices=[('reported', 'Reported to the police'), ('arrest', 'Suspect arrested'), ('charge', 'Suspect charged'), ('court', 'Court hearing'), ('spo', 'Stalking Protection Order')], max_length=16)),
+                ('happened_on', models.DateField()),
+                ('note', models.TextField(blank=True)),
+                ('recorded_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='referrals.justicemilestone')),
+                ('recorded_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('referral', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='referrals.referral')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.AddField(
-            model_name="justicemilestone",
-            name="referral",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="milestones",
-                to="referrals.referral",
-            ),
+            model_name='justicemilestone',
+            name='referral',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='referrals.referral'),
         ),
         migrations.CreateModel(
-            name="ContactEvent",
+            name='ContactEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                ("contact_at", models.DateTimeField()),
-                (
-                    "channel",
-                    models.CharField(
-                        choices=[
-                            ("phone", "Telephone"),
-                            ("text", "Text message"),
-                            ("email", "E-mail"),
-                            ("in_person", "In person"),
-                            ("video", "Video call"),
-                            ("letter", "Letter"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[("made", "Contact made"), ("attempted", "Attempted, no contact")],
-                        max_length=16,
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "recorded_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="referrals.contact",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('contact_at', models.DateTimeField()),
+                ('channel', models.CharField(choices=[('phone', 'Telephone'), ('text', 'Text message'), ('email', 'E-mail'), ('in_person', 'In person'), ('video', 'Video call'), ('letter', 'Letter'), ('other', 'Other')], max_length=16)),
+                ('outcome', models.CharField(choices=[('made', 'Contact made'), ('attempted', 'Attempted, no contact')], max_length=16)),
+                ('notes', models.TextField(blank=True)),
+                ('recorded_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='referrals.contact')),
+                ('recorded_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('referral', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='referrals.referral')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.AddField(
-            model_name="contact",
-            name="referral",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="contacts",
-                to="referrals.referral",
-            ),
+            model_name='contact',
+            name='referral',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='referrals.referral'),
         ),
         migrations.CreateModel(
-            name="ReferralEvent",
+            name='ReferralEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("sent", "Sent, awaiting a decision"),
-                            ("accepted", "Accepted"),
-                            ("declined", "Declined"),
-                            ("active", "Active"),
-                            ("closed", "Closed"),
-                        ],
-                        default="draft",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "urgency",
-                    models.CharField(
-                        choices=[("routine", "Routine"), ("urgent", "Urgent")],
-                        default="routine",
-                        max_length=16,
-                    ),
-                ),
-                ("reason", models.TextField()),
-                (
-                    "consent",
-                    models.CharField(
-                        choices=[
-                            ("given", "The victim consented"),
-                            ("refused", "The victim refused"),
-                            ("not_sought", "Consent was not sought"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "lawful_basis",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("serious_harm", "Risk of serious harm to the victim or others"),
-                            ("crime", "Preventing or detecting crime"),
-                            ("safeguarding", "Safeguarding a child or an adult at risk"),
-                            ("legal_duty", "A legal duty or court order requires it"),
-                            ("other", "Other (explained in the reason)"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("lawful_reason", models.TextField(blank=True)),
-                (
-                    "shared_items",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(
-                            choices=[
-                                ("case_summary", "Case summary"),
-                                ("victim_contact", "Victim's contact details"),
-                                ("risk_assessment", "Hub risk assessment"),
-                                ("crime_logs", "Crime log summaries"),
-                                ("suspect_details", "Suspect's details"),
-                                ("orders", "Orders and bail conditions"),
-                                ("safety_concerns", "Specific safety concerns"),
-                            ],
-                            max_length=20,
-                        ),
-                        blank=True,
-                        default=list,
-                    ),
-                ),
-                ("shared_notes", models.TextField(blank=True)),
-                ("safe_contact", models.TextField(blank=True)),
-                (
-                    "created_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "state_changed_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                ("sent_at", models.DateTimeField(blank=True, null=True)),
-                ("response_due_at", models.DateTimeField(blank=True, null=True)),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                ("decline_reason", models.TextField(blank=True)),
-                ("allocated_at", models.DateTimeField(blank=True, null=True)),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "closure_reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("completed", "Support completed"),
-                            ("disengaged", "Victim disengaged"),
-                            ("support_declined", "Victim declined further support"),
-                            ("moved_away", "Victim moved out of the area"),
-                            ("transferred", "Transferred to another service"),
-                            ("withdrawn", "Withdrawn by the hub"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("closure_notes", models.TextField(blank=True)),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="accounts.agency",
-                    ),
-                ),
-                (
-                    "authorised_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "caseworker",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="referrals.referral",
-                    ),
-                ),
-                (
-                    "referred_by",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('state', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent, awaiting a decision'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('active', 'Active'), ('closed', 'Closed')], default='draft', max_length=16)),
+                ('urgency', models.CharField(choices=[('routine', 'Routine'), ('urgent', 'Urgent')], default='routine', max_length=16)),
+                ('reason', models.TextField()),
+                ('consent', models.CharField(choices=[('given', 'The victim consented'), ('refused', 'The victim refused'), ('not_sought', 'Consent was not sought')], max_length=16)),
+                ('lawful_basis', models.CharField(blank=True, choices=[('serious_harm', 'Risk of serious harm to the victim or others'), ('crime', 'Preventing or detecting crime'), ('safeguarding', 'Safeguarding a child or an adult at risk'), ('legal_duty', 'A legal duty or court order requires it'), ('other', 'Other (explained in the reason)')], max_length=20)),
+                ('lawful_reason', models.TextField(blank=True)),
+                ('shared_items', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('case_summary', 'Case summary'), ('victim_contact', "Victim's contact details"), ('risk_assessment', 'Hub risk assessment'), ('crime_logs', 'Crime log summaries'), ('suspect_details', "Suspect's details"), ('orders', 'Orders and bail conditions'), ('safety_concerns', 'Specific safety concerns')], max_length=20), blank=True, default=list)),
+                ('shared_notes', models.TextField(blank=True)),
+                ('safe_contact', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('state_changed_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                ('response_due_at', models.DateTimeField(blank=True, null=True)),
+                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                ('decline_reason', models.TextField(blank=True)),
+                ('allocated_at', models.DateTimeField(blank=True, null=True)),
+                ('closed_at', models.DateTimeField(blank=True, null=True)),
+                ('closure_reason', models.CharField(blank=True, choices=[('completed', 'Support completed'), ('disengaged', 'Victim disengaged'), ('support_declined', 'Victim declined further support'), ('moved_away', 'Victim moved out of the area'), ('transferred', 'Transferred to another service'), ('withdrawn', 'Withdrawn by the hub'), ('other', 'Other')], max_length=20)),
+                ('closure_notes', models.TextField(blank=True)),
+                ('agency', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.agency')),
+                ('authorised_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('case', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='cases.case')),
+                ('caseworker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='referrals.referral')),
+                ('referred_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="ReferralTransition",
+            name='ReferralTransition',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "from_state",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("draft", "Draft"),
-                            ("sent", "Sent, awaiting a decision"),
-                            ("accepted", "Accepted"),
-                            ("declined", "Declined"),
-                            ("active", "Active"),
-                            ("closed", "Closed"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "to_state",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("sent", "Sent, awaiting a decision"),
-                            ("accepted", "Accepted"),
-                            ("declined", "Declined"),
-                            ("active", "Active"),
-                            ("closed", "Closed"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("at", models.DateTimeField()),
-                (
-                    "by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="transitions",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('from_state', models.CharField(blank=True, choices=[('draft', 'Draft'), ('sent', 'Sent, awaiting a decision'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('active', 'Active'), ('closed', 'Closed')], max_length=16)),
+                ('to_state', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent, awaiting a decision'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('active', 'Active'), ('closed', 'Closed')], max_length=16)),
+                ('at', models.DateTimeField()),
+                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='referrals.referral')),
             ],
             options={
-                "ordering": ["at", "id"],
+                'ordering': ['at', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="SafetyPlan",
+            name='SafetyPlan',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveIntegerField()),
-                ("is_current", models.BooleanField(default=True)),
-                ("measures", models.TextField()),
-                ("responsibilities", models.TextField()),
-                ("review_on", models.DateField()),
-                (
-                    "created_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                ("review_reminded_at", models.DateTimeField(blank=True, null=True)),
-                ("review_claimed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="safety_plans",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField()),
+                ('is_current', models.BooleanField(default=True)),
+                ('measures', models.TextField()),
+                ('responsibilities', models.TextField()),
+                ('review_on', models.DateField()),
+                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('review_reminded_at', models.DateTimeField(blank=True, null=True)),
+                ('review_claimed_at', models.DateTimeField(blank=True, null=True)),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='safety_plans', to='referrals.referral')),
             ],
             options={
-                "ordering": ["-version"],
+                'ordering': ['-version'],
             },
         ),
         migrations.CreateModel(
-            name="SafetyPlanEvent",
+            name='SafetyPlanEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                ("version", models.PositiveIntegerField()),
-                ("is_current", models.BooleanField(default=True)),
-                ("measures", models.TextField()),
-                ("responsibilities", models.TextField()),
-                ("review_on", models.DateField()),
-                (
-                    "created_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="referrals.safetyplan",
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('version', models.PositiveIntegerField()),
+                ('is_current', models.BooleanField(default=True)),
+                ('measures', models.TextField()),
+                ('responsibilities', models.TextField()),
+                ('review_on', models.DateField()),
+                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('created_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='referrals.safetyplan')),
+                ('referral', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='referrals.referral')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="SpecialistRiskAssessment",
+            name='SpecialistRiskAssessment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "level",
-                    models.CharField(
-                        choices=[("standard", "Standard"), ("medium", "Medium"), ("high", "High")],
-                        max_length=16,
-                    ),
-                ),
-                ("rationale", models.TextField()),
-                (
-                    "assessed_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "assessed_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="risk_assessments",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('level', models.CharField(choices=[('standard', 'Standard'), ('medium', 'Medium'), ('high', 'High')], max_length=16)),
+                ('rationale', models.TextField()),
+                ('assessed_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_assessments', to='referrals.referral')),
             ],
             options={
-                "ordering": ["-assessed_at", "-id"],
+                'ordering': ['-assessed_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="SpecialistRiskAssessmentEvent",
+            name='SpecialistRiskAssessmentEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                (
-                    "level",
-                    models.CharField(
-                        choices=[("standard", "Standard"), ("medium", "Medium"), ("high", "High")],
-                        max_length=16,
-                    ),
-                ),
-                ("rationale", models.TextField()),
-                (
-                    "assessed_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "assessed_by",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="referrals.specialistriskassessment",
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('level', models.CharField(choices=[('standard', 'Standard'), ('medium', 'Medium'), ('high', 'High')], max_length=16)),
+                ('rationale', models.TextField()),
+                ('assessed_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('assessed_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='referrals.specialistriskassessment')),
+                ('referral', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='referrals.referral')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="SupportNeed",
+            name='SupportNeed',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("security", "Home and personal security"),
-                            ("housing", "Housing"),
-                            ("emotional", "Emotional support"),
-                            ("health", "Physical or mental health"),
-                            ("justice", "Support through the justice process"),
-                            ("digital", "Online and technology safety"),
-                            ("financial", "Money and benefits"),
-                            ("children", "Children and family"),
-                            ("work", "Work or study"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Being worked on"),
-                            ("met", "Met"),
-                            ("unmet", "Could not be met"),
-                        ],
-                        default="open",
-                        max_length=8,
-                    ),
-                ),
-                (
-                    "recorded_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="support_needs",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('security', 'Home and personal security'), ('housing', 'Housing'), ('emotional', 'Emotional support'), ('health', 'Physical or mental health'), ('justice', 'Support through the justice process'), ('digital', 'Online and technology safety'), ('financial', 'Money and benefits'), ('children', 'Children and family'), ('work', 'Work or study'), ('other', 'Other')], max_length=16)),
+                ('notes', models.TextField(blank=True)),
+                ('status', models.CharField(choices=[('open', 'Being worked on'), ('met', 'Met'), ('unmet', 'Could not be met')], default='open', max_length=8)),
+                ('recorded_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='support_needs', to='referrals.referral')),
             ],
             options={
-                "ordering": ["recorded_at", "id"],
+                'ordering': ['recorded_at', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="SupportNeedEvent",
+            name='SupportNeedEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("security", "Home and personal security"),
-                            ("housing", "Housing"),
-                            ("emotional", "Emotional support"),
-                            ("health", "Physical or mental health"),
-                            ("justice", "Support through the justice process"),
-                            ("digital", "Online and technology safety"),
-                            ("financial", "Money and benefits"),
-                            ("children", "Children and family"),
-                            ("work", "Work or study"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Being worked on"),
-                            ("met", "Met"),
-                            ("unmet", "Could not be met"),
-                        ],
-                        default="open",
-                        max_length=8,
-                    ),
-                ),
-                (
-                    "recorded_at",
-                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="referrals.supportneed",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('kind', models.CharField(choices=[('security', 'Home and personal security'), ('housing', 'Housing'), ('emotional', 'Emotional support'), ('health', 'Physical or mental health'), ('justice', 'Support through the justice process'), ('digital', 'Online and technology safety'), ('financial', 'Money and benefits'), ('children', 'Children and family'), ('work', 'Work or study'), ('other', 'Other')], max_length=16)),
+                ('notes', models.TextField(blank=True)),
+                ('status', models.CharField(choices=[('open', 'Being worked on'), ('met', 'Met'), ('unmet', 'Could not be met')], default='open', max_length=8)),
+                ('recorded_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='referrals.supportneed')),
+                ('recorded_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ('referral', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='referrals.referral')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.AddIndex(
-            model_name="advicerequest",
-            index=models.Index(
-                condition=models.Q(("answered_at__isnull", True)),
-                fields=["due_at"],
-                name="advice_open_due_idx",
-            ),
+            model_name='advicerequest',
+            index=models.Index(condition=models.Q(('answered_at__isnull', True)), fields=['due_at'], name='advice_open_due_idx'),
         ),
         migrations.AddIndex(
-            model_name="advicerequest",
-            index=models.Index(fields=["requester", "-submitted_at"], name="advice_requester_idx"),
+            model_name='advicerequest',
+            index=models.Index(fields=['requester', '-submitted_at'], name='advice_requester_idx'),
         ),
         migrations.AddConstraint(
-            model_name="advicerequest",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("answered_at__isnull", True),
-                    models.Q(
-                        models.Q(("answer", ""), _negated=True), ("answered_by__isnull", False)
-                    ),
-                    _connector="OR",
-                ),
-                name="advice_answer_has_text_and_author",
-            ),
+            model_name='advicerequest',
+            constraint=models.CheckConstraint(condition=models.Q(('answered_at__isnull', True), models.Q(models.Q(('answer', ''), _negated=True), ('answered_by__isnull', False)), _connector='OR'), name='advice_answer_has_text_and_author'),
         ),
         migrations.AddConstraint(
-            model_name="advicerequest",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("rating", ""), ("answered_at__isnull", False), _connector="OR"),
-                name="advice_rated_only_when_answered",
-            ),
+            model_name='advicerequest',
+            constraint=models.CheckConstraint(condition=models.Q(('rating', ''), ('answered_at__isnull', False), _connector='OR'), name='advice_rated_only_when_answered'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="advicerequest",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "referrals_advicerequestevent" ("answer", "answered_at", "answered_by_id", "category", "crime_log_id", "crime_log_reference", "due_at", "due_soon_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "question", "rated_at", "rating", "requester_id", "submitted_at", "urgency") VALUES (NEW."answer", NEW."answered_at", NEW."answered_by_id", NEW."category", NEW."crime_log_id", NEW."crime_log_reference", NEW."due_at", NEW."due_soon_at", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."question", NEW."rated_at", NEW."rating", NEW."requester_id", NEW."submitted_at", NEW."urgency"); RETURN NULL;',
-                    hash="df3c1ba93d621a961c3ec6aec1c9693cb87505e1",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_7ebc7",
-                    table="referrals_advicerequest",
-                    when="AFTER",
-                ),
-            ),
+            model_name='advicerequest',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_advicerequestevent" ("answer", "answered_at", "answered_by_id", "category", "crime_log_id", "crime_log_reference", "due_at", "due_soon_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "question", "rated_at", "rating", "requester_id", "submitted_at", "urgency") VALUES (NEW."answer", NEW."answered_at", NEW."answered_by_id", NEW."category", NEW."crime_log_id", NEW."crime_log_reference", NEW."due_at", NEW."due_soon_at", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."question", NEW."rated_at", NEW."rating", NEW."requester_id", NEW."submitted_at", NEW."urgency"); RETURN NULL;', hash='df3c1ba93d621a961c3ec6aec1c9693cb87505e1', operation='INSERT', pgid='pgtrigger_insert_insert_7ebc7', table='referrals_advicerequest', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="advicerequest",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."answer" IS DISTINCT FROM (NEW."answer") OR OLD."answered_at" IS DISTINCT FROM (NEW."answered_at") OR OLD."answered_by_id" IS DISTINCT FROM (NEW."answered_by_id") OR OLD."category" IS DISTINCT FROM (NEW."category") OR OLD."crime_log_id" IS DISTINCT FROM (NEW."crime_log_id") OR OLD."crime_log_reference" IS DISTINCT FROM (NEW."crime_log_reference") OR OLD."due_at" IS DISTINCT FROM (NEW."due_at") OR OLD."due_soon_at" IS DISTINCT FROM (NEW."due_soon_at") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."question" IS DISTINCT FROM (NEW."question") OR OLD."rated_at" IS DISTINCT FROM (NEW."rated_at") OR OLD."rating" IS DISTINCT FROM (NEW."rating") OR OLD."requester_id" IS DISTINCT FROM (NEW."requester_id") OR OLD."submitted_at" IS DISTINCT FROM (NEW."submitted_at") OR OLD."urgency" IS DISTINCT FROM (NEW."urgency"))',
-                    func='INSERT INTO "referrals_advicerequestevent" ("answer", "answered_at", "answered_by_id", "category", "crime_log_id", "crime_log_reference", "due_at", "due_soon_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "question", "rated_at", "rating", "requester_id", "submitted_at", "urgency") VALUES (NEW."answer", NEW."answered_at", NEW."answered_by_id", NEW."category", NEW."crime_log_id", NEW."crime_log_reference", NEW."due_at", NEW."due_soon_at", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."question", NEW."rated_at", NEW."rating", NEW."requester_id", NEW."submitted_at", NEW."urgency"); RETURN NULL;',
-                    hash="3ec5101f6e2ff32334c0e790ccf6c36433e89fcd",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_4f896",
-                    table="referrals_advicerequest",
-                    when="AFTER",
-                ),
-            ),
+            model_name='advicerequest',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."answer" IS DISTINCT FROM (NEW."answer") OR OLD."answered_at" IS DISTINCT FROM (NEW."answered_at") OR OLD."answered_by_id" IS DISTINCT FROM (NEW."answered_by_id") OR OLD."category" IS DISTINCT FROM (NEW."category") OR OLD."crime_log_id" IS DISTINCT FROM (NEW."crime_log_id") OR OLD."crime_log_reference" IS DISTINCT FROM (NEW."crime_log_reference") OR OLD."due_at" IS DISTINCT FROM (NEW."due_at") OR OLD."due_soon_at" IS DISTINCT FROM (NEW."due_soon_at") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."question" IS DISTINCT FROM (NEW."question") OR OLD."rated_at" IS DISTINCT FROM (NEW."rated_at") OR OLD."rating" IS DISTINCT FROM (NEW."rating") OR OLD."requester_id" IS DISTINCT FROM (NEW."requester_id") OR OLD."submitted_at" IS DISTINCT FROM (NEW."submitted_at") OR OLD."urgency" IS DISTINCT FROM (NEW."urgency"))', func='INSERT INTO "referrals_advicerequestevent" ("answer", "answered_at", "answered_by_id", "category", "crime_log_id", "crime_log_reference", "due_at", "due_soon_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "question", "rated_at", "rating", "requester_id", "submitted_at", "urgency") VALUES (NEW."answer", NEW."answered_at", NEW."answered_by_id", NEW."category", NEW."crime_log_id", NEW."crime_log_reference", NEW."due_at", NEW."due_soon_at", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."question", NEW."rated_at", NEW."rating", NEW."requester_id", NEW."submitted_at", NEW."urgency"); RETURN NULL;', hash='3ec5101f6e2ff32334c0e790ccf6c36433e89fcd', operation='UPDATE', pgid='pgtrigger_update_update_4f896', table='referrals_advicerequest', when='AFTER')),
         ),
         migrations.AddIndex(
-            model_name="guidance",
-            index=models.Index(fields=["category", "is_published"], name="guidance_cat_idx"),
+            model_name='guidance',
+            index=models.Index(fields=['category', 'is_published'], name='guidance_cat_idx'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="guidance",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "referrals_guidanceevent" ("body", "category", "created_at", "created_by_id", "id", "is_published", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "source_request_id", "title", "updated_at") VALUES (NEW."body", NEW."category", NEW."created_at", NEW."created_by_id", NEW."id", NEW."is_published", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."source_request_id", NEW."title", NEW."updated_at"); RETURN NULL;',
-                    hash="6761c66372c27926bdef05c182a71d6477e66c53",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_f562e",
-                    table="referrals_guidance",
-                    when="AFTER",
-                ),
-            ),
+            model_name='guidance',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_guidanceevent" ("body", "category", "created_at", "created_by_id", "id", "is_published", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "source_request_id", "title", "updated_at") VALUES (NEW."body", NEW."category", NEW."created_at", NEW."created_by_id", NEW."id", NEW."is_published", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."source_request_id", NEW."title", NEW."updated_at"); RETURN NULL;', hash='6761c66372c27926bdef05c182a71d6477e66c53', operation='INSERT', pgid='pgtrigger_insert_insert_f562e', table='referrals_guidance', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="guidance",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "referrals_guidanceevent" ("body", "category", "created_at", "created_by_id", "id", "is_published", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "source_request_id", "title", "updated_at") VALUES (NEW."body", NEW."category", NEW."created_at", NEW."created_by_id", NEW."id", NEW."is_published", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."source_request_id", NEW."title", NEW."updated_at"); RETURN NULL;',
-                    hash="5901a94a5742bd5f15c3e21a530d147647e5446b",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_d4006",
-                    table="referrals_guidance",
-                    when="AFTER",
-                ),
-            ),
+            model_name='guidance',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "referrals_guidanceevent" ("body", "category", "created_at", "created_by_id", "id", "is_published", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "source_request_id", "title", "updated_at") VALUES (NEW."body", NEW."category", NEW."created_at", NEW."created_by_id", NEW."id", NEW."is_published", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."source_request_id", NEW."title", NEW."updated_at"); RETURN NULL;', hash='5901a94a5742bd5f15c3e21a530d147647e5446b', operation='UPDATE', pgid='pgtrigger_update_update_d4006', table='referrals_guidance', when='AFTER')),
         ),
         migrations.AddIndex(
-            model_name="referral",
-            index=models.Index(fields=["agency", "state"], name="referral_agency_state_idx"),
+            model_name='referral',
+            index=models.Index(fields=['agency', 'state'], name='referral_agency_state_idx'),
         ),
         migrations.AddIndex(
-            model_name="referral",
-            index=models.Index(fields=["case", "-created_at"], name="referral_case_idx"),
+            model_name='referral',
+            index=models.Index(fields=['case', '-created_at'], name='referral_case_idx'),
         ),
         migrations.AddIndex(
-            model_name="referral",
-            index=models.Index(
-                condition=models.Q(("state", "sent")),
-                fields=["response_due_at"],
-                name="referral_awaiting_idx",
-            ),
+            model_name='referral',
+            index=models.Index(condition=models.Q(('state', 'sent')), fields=['response_due_at'], name='referral_awaiting_idx'),
         ),
         migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("state", "draft"),
-                    ("consent", "given"),
-                    models.Q(
-                        models.Q(("lawful_basis", ""), _negated=True),
-                        models.Q(("lawful_reason", ""), _negated=True),
-                        ("authorised_by__isnull", False),
-                    ),
-                    _connector="OR",
-                ),
-                name="referral_shared_with_consent_or_lawful_reason",
-            ),
+            model_name='referral',
+            constraint=models.CheckConstraint(condition=models.Q(('state', 'draft'), ('consent', 'given'), models.Q(models.Q(('lawful_basis', ''), _negated=True), models.Q(('lawful_reason', ''), _negated=True), ('authorised_by__isnull', False)), _connector='OR'), name='referral_shared_with_consent_or_lawful_reason'),
         ),
         migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("state", "declined"), _negated=True),
-                    models.Q(("decline_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="referral_declined_has_reason",
-            ),
+            model_name='referral',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='referral_declined_has_reason'),
         ),
         migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("state", "closed"), _negated=True),
-                    models.Q(("closure_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="referral_closed_has_reason",
-            ),
+            model_name='referral',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'closed'), _negated=True), models.Q(('closure_reason', ''), _negated=True), _connector='OR'), name='referral_closed_has_reason'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="referral",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "referrals_referralevent" ("agency_id", "allocated_at", "authorised_by_id", "case_id", "caseworker_id", "closed_at", "closure_notes", "closure_reason", "consent", "created_at", "decided_at", "decided_by_id", "decline_reason", "id", "lawful_basis", "lawful_reason", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "referred_by_id", "response_due_at", "safe_contact", "sent_at", "shared_items", "shared_notes", "state", "state_changed_at", "urgency") VALUES (NEW."agency_id", NEW."allocated_at", NEW."authorised_by_id", NEW."case_id", NEW."caseworker_id", NEW."closed_at", NEW."closure_notes", NEW."closure_reason", NEW."consent", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."decline_reason", NEW."id", NEW."lawful_basis", NEW."lawful_reason", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."referred_by_id", NEW."response_due_at", NEW."safe_contact", NEW."sent_at", NEW."shared_items", NEW."shared_notes", NEW."state", NEW."state_changed_at", NEW."urgency"); RETURN NULL;',
-                    hash="7eaba5a8d98312bbe38f4fc194c78bc8f4ead4e2",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_a74c8",
-                    table="referrals_referral",
-                    when="AFTER",
-                ),
-            ),
+            model_name='referral',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_referralevent" ("agency_id", "allocated_at", "authorised_by_id", "case_id", "caseworker_id", "closed_at", "closure_notes", "closure_reason", "consent", "created_at", "decided_at", "decided_by_id", "decline_reason", "id", "lawful_basis", "lawful_reason", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "referred_by_id", "response_due_at", "safe_contact", "sent_at", "shared_items", "shared_notes", "state", "state_changed_at", "urgency") VALUES (NEW."agency_id", NEW."allocated_at", NEW."authorised_by_id", NEW."case_id", NEW."caseworker_id", NEW."closed_at", NEW."closure_notes", NEW."closure_reason", NEW."consent", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."decline_reason", NEW."id", NEW."lawful_basis", NEW."lawful_reason", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."referred_by_id", NEW."response_due_at", NEW."safe_contact", NEW."sent_at", NEW."shared_items", NEW."shared_notes", NEW."state", NEW."state_changed_at", NEW."urgency"); RETURN NULL;', hash='7eaba5a8d98312bbe38f4fc194c78bc8f4ead4e2', operation='INSERT', pgid='pgtrigger_insert_insert_a74c8', table='referrals_referral', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="referral",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."agency_id" IS DISTINCT FROM (NEW."agency_id") OR OLD."allocated_at" IS DISTINCT FROM (NEW."allocated_at") OR OLD."authorised_by_id" IS DISTINCT FROM (NEW."authorised_by_id") OR OLD."case_id" IS DISTINCT FROM (NEW."case_id") OR OLD."caseworker_id" IS DISTINCT FROM (NEW."caseworker_id") OR OLD."closed_at" IS DISTINCT FROM (NEW."closed_at") OR OLD."closure_notes" IS DISTINCT FROM (NEW."closure_notes") OR OLD."closure_reason" IS DISTINCT FROM (NEW."closure_reason") OR OLD."consent" IS DISTINCT FROM (NEW."consent") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."decided_at" IS DISTINCT FROM (NEW."decided_at") OR OLD."decided_by_id" IS DISTINCT FROM (NEW."decided_by_id") OR OLD."decline_reason" IS DISTINCT FROM (NEW."decline_reason") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."lawful_basis" IS DISTINCT FROM (NEW."lawful_basis") OR OLD."lawful_reason" IS DISTINCT FROM (NEW."lawful_reason") OR OLD."reason" IS DISTINCT FROM (NEW."reason") OR OLD."referred_by_id" IS DISTINCT FROM (NEW."referred_by_id") OR OLD."response_due_at" IS DISTINCT FROM (NEW."response_due_at") OR OLD."safe_contact" IS DISTINCT FROM (NEW."safe_contact") OR OLD."sent_at" IS DISTINCT FROM (NEW."sent_at") OR OLD."shared_items" IS DISTINCT FROM (NEW."shared_items") OR OLD."shared_notes" IS DISTINCT FROM (NEW."shared_notes") OR OLD."state" IS DISTINCT FROM (NEW."state") OR OLD."state_changed_at" IS DISTINCT FROM (NEW."state_changed_at") OR OLD."urgency" IS DISTINCT FROM (NEW."urgency"))',
-                    func='INSERT INTO "referrals_referralevent" ("agency_id", "allocated_at", "authorised_by_id", "case_id", "caseworker_id", "closed_at", "closure_notes", "closure_reason", "consent", "created_at", "decided_at", "decided_by_id", "decline_reason", "id", "lawful_basis", "lawful_reason", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "referred_by_id", "response_due_at", "safe_contact", "sent_at", "shared_items", "shared_notes", "state", "state_changed_at", "urgency") VALUES (NEW."agency_id", NEW."allocated_at", NEW."authorised_by_id", NEW."case_id", NEW."caseworker_id", NEW."closed_at", NEW."closure_notes", NEW."closure_reason", NEW."consent", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."decline_reason", NEW."id", NEW."lawful_basis", NEW."lawful_reason", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."referred_by_id", NEW."response_due_at", NEW."safe_contact", NEW."sent_at", NEW."shared_items", NEW."shared_notes", NEW."state", NEW."state_changed_at", NEW."urgency"); RETURN NULL;',
-                    hash="34e5159caaffa10810c7083e2b3ece0085798eb4",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_223e7",
-                    table="referrals_referral",
-                    when="AFTER",
-                ),
-            ),
+            model_name='referral',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."agency_id" IS DISTINCT FROM (NEW."agency_id") OR OLD."allocated_at" IS DISTINCT FROM (NEW."allocated_at") OR OLD."authorised_by_id" IS DISTINCT FROM (NEW."authorised_by_id") OR OLD."case_id" IS DISTINCT FROM (NEW."case_id") OR OLD."caseworker_id" IS DISTINCT FROM (NEW."caseworker_id") OR OLD."closed_at" IS DISTINCT FROM (NEW."closed_at") OR OLD."closure_notes" IS DISTINCT FROM (NEW."closure_notes") OR OLD."closure_reason" IS DISTINCT FROM (NEW."closure_reason") OR OLD."consent" IS DISTINCT FROM (NEW."consent") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."decided_at" IS DISTINCT FROM (NEW."decided_at") OR OLD."decided_by_id" IS DISTINCT FROM (NEW."decided_by_id") OR OLD."decline_reason" IS DISTINCT FROM (NEW."decline_reason") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."lawful_basis" IS DISTINCT FROM (NEW."lawful_basis") OR OLD."lawful_reason" IS DISTINCT FROM (NEW."lawful_reason") OR OLD."reason" IS DISTINCT FROM (NEW."reason") OR OLD."referred_by_id" IS DISTINCT FROM (NEW."referred_by_id") OR OLD."response_due_at" IS DISTINCT FROM (NEW."response_due_at") OR OLD."safe_contact" IS DISTINCT FROM (NEW."safe_contact") OR OLD."sent_at" IS DISTINCT FROM (NEW."sent_at") OR OLD."shared_items" IS DISTINCT FROM (NEW."shared_items") OR OLD."shared_notes" IS DISTINCT FROM (NEW."shared_notes") OR OLD."state" IS DISTINCT FROM (NEW."state") OR OLD."state_changed_at" IS DISTINCT FROM (NEW."state_changed_at") OR OLD."urgency" IS DISTINCT FROM (NEW."urgency"))', func='INSERT INTO "referrals_referralevent" ("agency_id", "allocated_at", "authorised_by_id", "case_id", "caseworker_id", "closed_at", "closure_notes", "closure_reason", "consent", "created_at", "decided_at", "decided_by_id", "decline_reason", "id", "lawful_basis", "lawful_reason", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "referred_by_id", "response_due_at", "safe_contact", "sent_at", "shared_items", "shared_notes", "state", "state_changed_at", "urgency") VALUES (NEW."agency_id", NEW."allocated_at", NEW."authorised_by_id", NEW."case_id", NEW."caseworker_id", NEW."closed_at", NEW."closure_notes", NEW."closure_reason", NEW."consent", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."decline_reason", NEW."id", NEW."lawful_basis", NEW."lawful_reason", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."referred_by_id", NEW."response_due_at", NEW."safe_contact", NEW."sent_at", NEW."shared_items", NEW."shared_notes", NEW."state", NEW."state_changed_at", NEW."urgency"); RETURN NULL;', hash='34e5159caaffa10810c7083e2b3ece0085798eb4', operation='UPDATE', pgid='pgtrigger_update_update_223e7', table='referrals_referral', when='AFTER')),
         ),
         migrations.AddConstraint(
-            model_name="outcomemeasure",
-            constraint=models.UniqueConstraint(
-                fields=("referral", "stage"), name="outcome_one_per_stage"
-            ),
+            model_name='outcomemeasure',
+            constraint=models.UniqueConstraint(fields=('referral', 'stage'), name='outcome_one_per_stage'),
         ),
         migrations.AddConstraint(
-            model_name="outcomemeasure",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("feels_safe__range", (1, 5)), ("quality_of_life__range", (1, 5))
-                ),
-                name="outcome_scales_1_to_5",
-            ),
+            model_name='outcomemeasure',
+            constraint=models.CheckConstraint(condition=models.Q(('feels_safe__range', (1, 5)), ('quality_of_life__range', (1, 5))), name='outcome_scales_1_to_5'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="outcomemeasure",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "referrals_outcomemeasureevent" ("abuse", "feels_safe", "id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quality_of_life", "recorded_at", "recorded_by_id", "referral_id", "stage") VALUES (NEW."abuse", NEW."feels_safe", NEW."id", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quality_of_life", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id", NEW."stage"); RETURN NULL;',
-                    hash="d24317facf1e7c7aff5fab9b01f63eeae38f951d",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_8349d",
-                    table="referrals_outcomemeasure",
-                    when="AFTER",
-                ),
-            ),
+            model_name='outcomemeasure',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_outcomemeasureevent" ("abuse", "feels_safe", "id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quality_of_life", "recorded_at", "recorded_by_id", "referral_id", "stage") VALUES (NEW."abuse", NEW."feels_safe", NEW."id", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quality_of_life", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id", NEW."stage"); RETURN NULL;', hash='d24317facf1e7c7aff5fab9b01f63eeae38f951d', operation='INSERT', pgid='pgtrigger_insert_insert_8349d', table='referrals_outcomemeasure', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="outcomemeasure",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "referrals_outcomemeasureevent" ("abuse", "feels_safe", "id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quality_of_life", "recorded_at", "recorded_by_id", "referral_id", "stage") VALUES (NEW."abuse", NEW."feels_safe", NEW."id", NEW."notes", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quality_of_life", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id", NEW."stage"); RETURN NULL;',
-                    hash="978fda65d7a9f79c7cbfc5c9696c816e47d89a95",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_ff497",
-                    table="referrals_outcomemeasure",
-                    when="AFTER",
-                ),
-            ),
+            model_name='outcomemeasure',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "referrals_outcomemeasureevent" ("abuse", "feels_safe", "id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quality_of_life", "recorded_at", "recorded_by_id", "referral_id", "stage") VALUES (NEW."abuse", NEW."feels_safe", NEW."id", NEW."notes", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quality_of_life", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id", NEW."stage"); RETURN NULL;', hash='978fda65d7a9f79c7cbfc5c9696c816e47d89a95', operation='UPDATE', pgid='pgtrigger_update_update_ff497', table='referrals_outcomemeasure', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="justicemilestone",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "referrals_justicemilestoneevent" ("happened_on", "id", "kind", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "referral_id") VALUES (NEW."happened_on", NEW."id", NEW."kind", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id"); RETURN NULL;',
-                    hash="f9ce3fefa0e5cf16c2f84a132a755a760f0469d2",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_70872",
-                    table="referrals_justicemilestone",
-                    when="AFTER",
-                ),
-            ),
+            model_name='justicemilestone',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_justicemilestoneevent" ("happened_on", "id", "kind", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "referral_id") VALUES (NEW."happened_on", NEW."id", NEW."kind", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id"); RETURN NULL;', hash='f9ce3fefa0e5cf16c2f84a132a755a760f0469d2', operation='INSERT', pgid='pgtrigger_insert_insert_70872', table='referrals_justicemilestone', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="justicemilestone",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "referrals_justicemilestoneevent" ("happened_on", "id", "kind", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "referral_id") VALUES (NEW."happened_on", NEW."id", NEW."kind", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id"); RETURN NULL;',
-                    hash="a24cc3e2701a3cc09cfcaa2f5e87d37dee0ed22a",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_821a9",
-                    table="referrals_justicemilestone",
-                    when="AFTER",
-                ),
-            ),
+            model_name='justicemilestone',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "referrals_justicemilestoneevent" ("happened_on", "id", "kind", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "referral_id") VALUES (NEW."happened_on", NEW."id", NEW."kind", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id"); RETURN NULL;', hash='a24cc3e2701a3cc09cfcaa2f5e87d37dee0ed22a', operation='UPDATE', pgid='pgtrigger_update_update_821a9', table='referrals_justicemilestone', when='AFTER')),
         ),
         migrations.AddIndex(
-            model_name="contact",
-            index=models.Index(fields=["referral", "-contact_at"], name="contact_referral_idx"),
+            model_name='contact',
+            index=models.Index(fields=['referral', '-contact_at'], name='contact_referral_idx'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="contact",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "referrals_contactevent" ("channel", "contact_at", "id", "notes", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "referral_id") VALUES (NEW."channel", NEW."contact_at", NEW."id", NEW."notes", NEW."outcome", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id"); RETURN NULL;',
-                    hash="8ba42bc8dcdcdf6c9a15c4418c35444d5df2cce3",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_75c9f",
-                    table="referrals_contact",
-                    when="AFTER",
-                ),
-            ),
+            model_name='contact',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_contactevent" ("channel", "contact_at", "id", "notes", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "referral_id") VALUES (NEW."channel", NEW."contact_at", NEW."id", NEW."notes", NEW."outcome", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id"); RETURN NULL;', hash='8ba42bc8dcdcdf6c9a15c4418c35444d5df2cce3', operation='INSERT', pgid='pgtrigger_insert_insert_75c9f', table='referrals_contact', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="contact",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "referrals_contactevent" ("channel", "contact_at", "id", "notes", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "referral_id") VALUES (NEW."channel", NEW."contact_at", NEW."id", NEW."notes", NEW."outcome", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id"); RETURN NULL;',
-                    hash="cfe96e1d5c2201049e97c28733ec3daf669f71bc",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_7464c",
-                    table="referrals_contact",
-                    when="AFTER",
-                ),
-            ),
+            model_name='contact',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "referrals_contactevent" ("channel", "contact_at", "id", "notes", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "referral_id") VALUES (NEW."channel", NEW."contact_at", NEW."id", NEW."notes", NEW."outcome", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id"); RETURN NULL;', hash='cfe96e1d5c2201049e97c28733ec3daf669f71bc', operation='UPDATE', pgid='pgtrigger_update_update_7464c', table='referrals_contact', when='AFTER')),
         ),
         migrations.AddIndex(
-            model_name="referraltransition",
-            index=models.Index(fields=["referral", "at"], name="referral_transition_idx"),
+            model_name='referraltransition',
+            index=models.Index(fields=['referral', 'at'], name='referral_transition_idx'),
         ),
         migrations.AddIndex(
-            model_name="safetyplan",
-            index=models.Index(
-                condition=models.Q(("is_current", True), ("review_reminded_at__isnull", True)),
-                fields=["review_on"],
-                name="safetyplan_review_due_idx",
-            ),
+            model_name='safetyplan',
+            index=models.Index(condition=models.Q(('is_current', True), ('review_reminded_at__isnull', True)), fields=['review_on'], name='safetyplan_review_due_idx'),
         ),
         migrations.AddConstraint(
-            model_name="safetyplan",
-            constraint=models.UniqueConstraint(
-                fields=("referral", "version"), name="safetyplan_version"
-            ),
+            model_name='safetyplan',
+            constraint=models.UniqueConstraint(fields=('referral', 'version'), name='safetyplan_version'),
         ),
         migrations.AddConstraint(
-            model_name="safetyplan",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("is_current", True)),
-                fields=("referral",),
-                name="safetyplan_one_current",
-            ),
+            model_name='safetyplan',
+            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('referral',), name='safetyplan_one_current'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="safetyplan",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "referrals_safetyplanevent" ("created_at", "created_by_id", "id", "is_current", "measures", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "referral_id", "responsibilities", "review_on", "version") VALUES (NEW."created_at", NEW."created_by_id", NEW."id", NEW."is_current", NEW."measures", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."referral_id", NEW."responsibilities", NEW."review_on", NEW."version"); RETURN NULL;',
-                    hash="78abb9b9efc6e1444e33456ba985b2108cc3967f",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_f2976",
-                    table="referrals_safetyplan",
-                    when="AFTER",
-                ),
-            ),
+            model_name='safetyplan',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_safetyplanevent" ("created_at", "created_by_id", "id", "is_current", "measures", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "referral_id", "responsibilities", "review_on", "version") VALUES (NEW."created_at", NEW."created_by_id", NEW."id", NEW."is_current", NEW."measures", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."referral_id", NEW."responsibilities", NEW."review_on", NEW."version"); RETURN NULL;', hash='78abb9b9efc6e1444e33456ba985b2108cc3967f', operation='INSERT', pgid='pgtrigger_insert_insert_f2976', table='referrals_safetyplan', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="safetyplan",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."is_current" IS DISTINCT FROM (NEW."is_current") OR OLD."measures" IS DISTINCT FROM (NEW."measures") OR OLD."referral_id" IS DISTINCT FROM (NEW."referral_id") OR OLD."responsibilities" IS DISTINCT FROM (NEW."responsibilities") OR OLD."review_on" IS DISTINCT FROM (NEW."review_on") OR OLD."version" IS DISTINCT FROM (NEW."version"))',
-                    func='INSERT INTO "referrals_safetyplanevent" ("created_at", "created_by_id", "id", "is_current", "measures", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "referral_id", "responsibilities", "review_on", "version") VALUES (NEW."created_at", NEW."created_by_id", NEW."id", NEW."is_current", NEW."measures", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."referral_id", NEW."responsibilities", NEW."review_on", NEW."version"); RETURN NULL;',
-                    hash="796bd46b83e0a7cb2d734a04264886ab9d1235a2",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_c8f0f",
-                    table="referrals_safetyplan",
-                    when="AFTER",
-                ),
-            ),
+            model_name='safetyplan',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."is_current" IS DISTINCT FROM (NEW."is_current") OR OLD."measures" IS DISTINCT FROM (NEW."measures") OR OLD."referral_id" IS DISTINCT FROM (NEW."referral_id") OR OLD."responsibilities" IS DISTINCT FROM (NEW."responsibilities") OR OLD."review_on" IS DISTINCT FROM (NEW."review_on") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='INSERT INTO "referrals_safetyplanevent" ("created_at", "created_by_id", "id", "is_current", "measures", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "referral_id", "responsibilities", "review_on", "version") VALUES (NEW."created_at", NEW."created_by_id", NEW."id", NEW."is_current", NEW."measures", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."referral_id", NEW."responsibilities", NEW."review_on", NEW."version"); RETURN NULL;', hash='796bd46b83e0a7cb2d734a04264886ab9d1235a2', operation='UPDATE', pgid='pgtrigger_update_update_c8f0f', table='referrals_safetyplan', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="specialistriskassessment",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "referrals_specialistriskassessmentevent" ("assessed_at", "assessed_by_id", "id", "level", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rationale", "referral_id") VALUES (NEW."assessed_at", NEW."assessed_by_id", NEW."id", NEW."level", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."rationale", NEW."referral_id"); RETURN NULL;',
-                    hash="fd7b257945585c20b839b5e6c2ef157123feaf8c",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_51538",
-                    table="referrals_specialistriskassessment",
-                    when="AFTER",
-                ),
-            ),
+            model_name='specialistriskassessment',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_specialistriskassessmentevent" ("assessed_at", "assessed_by_id", "id", "level", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rationale", "referral_id") VALUES (NEW."assessed_at", NEW."assessed_by_id", NEW."id", NEW."level", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."rationale", NEW."referral_id"); RETURN NULL;', hash='fd7b257945585c20b839b5e6c2ef157123feaf8c', operation='INSERT', pgid='pgtrigger_insert_insert_51538', table='referrals_specialistriskassessment', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="specialistriskassessment",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "referrals_specialistriskassessmentevent" ("assessed_at", "assessed_by_id", "id", "level", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rationale", "referral_id") VALUES (NEW."assessed_at", NEW."assessed_by_id", NEW."id", NEW."level", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."rationale", NEW."referral_id"); RETURN NULL;',
-                    hash="fe1acca00454f932a8656cddbec364c5d864bb32",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_c45ad",
-                    table="referrals_specialistriskassessment",
-                    when="AFTER",
-                ),
-            ),
+            model_name='specialistriskassessment',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "referrals_specialistriskassessmentevent" ("assessed_at", "assessed_by_id", "id", "level", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rationale", "referral_id") VALUES (NEW."assessed_at", NEW."assessed_by_id", NEW."id", NEW."level", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."rationale", NEW."referral_id"); RETURN NULL;', hash='fe1acca00454f932a8656cddbec364c5d864bb32', operation='UPDATE', pgid='pgtrigger_update_update_c45ad', table='referrals_specialistriskassessment', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="supportneed",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "referrals_supportneedevent" ("id", "kind", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "referral_id", "status") VALUES (NEW."id", NEW."kind", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id", NEW."status"); RETURN NULL;',
-                    hash="1bd978323bcc9b416f414246ed63f8f1e122e7e1",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_55f98",
-                    table="referrals_supportneed",
-                    when="AFTER",
-                ),
-            ),
+            model_name='supportneed',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "referrals_supportneedevent" ("id", "kind", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "referral_id", "status") VALUES (NEW."id", NEW."kind", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id", NEW."status"); RETURN NULL;', hash='1bd978323bcc9b416f414246ed63f8f1e122e7e1', operation='INSERT', pgid='pgtrigger_insert_insert_55f98', table='referrals_supportneed', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="supportneed",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "referrals_supportneedevent" ("id", "kind", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "referral_id", "status") VALUES (NEW."id", NEW."kind", NEW."notes", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id", NEW."status"); RETURN NULL;',
-                    hash="9b700c1c43beda6770c4b5720d2aa0e6e6e9ded9",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_30673",
-                    table="referrals_supportneed",
-                    when="AFTER",
-                ),
-            ),
+            model_name='supportneed',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "referrals_supportneedevent" ("id", "kind", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "referral_id", "status") VALUES (NEW."id", NEW."kind", NEW."notes", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."referral_id", NEW."status"); RETURN NULL;', hash='9b700c1c43beda6770c4b5720d2aa0e6e6e9ded9', operation='UPDATE', pgid='pgtrigger_update_update_30673', table='referrals_supportneed', when='AFTER')),
         ),
     ]

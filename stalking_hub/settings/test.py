@@ -25,5 +25,5 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
 # Tests never run collectstatic: WhiteNoise serves the app's static files from the finders
 # (so the browser tests get Bootstrap), and there is no STATIC_ROOT to scan.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True

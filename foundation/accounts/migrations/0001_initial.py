@@ -5,409 +5,165 @@ import django.db.models.deletion
 import django.utils.timezone
 import pgtrigger.compiler
 import pgtrigger.migrations
+import foundation.accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
-import foundation.accounts.models
-
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("auth", "0012_alter_user_first_name_max_length"),
-        ("pghistory", "0007_auto_20250421_0444"),
+        ('auth', '0012_alter_user_first_name_max_length'),
+        ('pghistory', '0007_auto_20250421_0444'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Agency",
+            name='Agency',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, unique=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("police_force", "Police force (home)"),
-                            ("other_force", "Other police force"),
-                            ("isac_service", "Stalking advocacy service (ISAC)"),
-                            ("cps", "Crown Prosecution Service"),
-                            ("probation", "Probation"),
-                            ("mental_health", "NHS mental health"),
-                            ("local_authority", "Local authority"),
-                            ("housing", "Housing"),
-                            ("idva", "IDVA service"),
-                            ("other", "Other"),
-                        ],
-                        max_length=32,
-                    ),
-                ),
-                ("code", models.CharField(blank=True, max_length=16)),
-                ("is_active", models.BooleanField(default=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, unique=True)),
+                ('kind', models.CharField(choices=[('police_force', 'Police force (home)'), ('other_force', 'Other police force'), ('isac_service', 'Stalking advocacy service (ISAC)'), ('cps', 'Crown Prosecution Service'), ('probation', 'Probation'), ('mental_health', 'NHS mental health'), ('local_authority', 'Local authority'), ('housing', 'Housing'), ('idva', 'IDVA service'), ('other', 'Other')], max_length=32)),
+                ('code', models.CharField(blank=True, max_length=16)),
+                ('is_active', models.BooleanField(default=True)),
             ],
             options={
-                "verbose_name_plural": "agencies",
-                "ordering": ["name"],
+                'verbose_name_plural': 'agencies',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="AgencyEvent",
+            name='AgencyEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("police_force", "Police force (home)"),
-                            ("other_force", "Other police force"),
-                            ("isac_service", "Stalking advocacy service (ISAC)"),
-                            ("cps", "Crown Prosecution Service"),
-                            ("probation", "Probation"),
-                            ("mental_health", "NHS mental health"),
-                            ("local_authority", "Local authority"),
-                            ("housing", "Housing"),
-                            ("idva", "IDVA service"),
-                            ("other", "Other"),
-                        ],
-                        max_length=32,
-                    ),
-                ),
-                ("code", models.CharField(blank=True, max_length=16)),
-                ("is_active", models.BooleanField(default=True)),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('name', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('police_force', 'Police force (home)'), ('other_force', 'Other police force'), ('isac_service', 'Stalking advocacy service (ISAC)'), ('cps', 'Crown Prosecution Service'), ('probation', 'Probation'), ('mental_health', 'NHS mental health'), ('local_authority', 'Local authority'), ('housing', 'Housing'), ('idva', 'IDVA service'), ('other', 'Other')], max_length=32)),
+                ('code', models.CharField(blank=True, max_length=16)),
+                ('is_active', models.BooleanField(default=True)),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="UserEvent",
+            name='UserEvent',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                (
-                    "is_superuser",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates that this user has all permissions without explicitly assigning them.",
-                        verbose_name="superuser status",
-                    ),
-                ),
-                ("email", models.EmailField(max_length=254)),
-                ("full_name", models.CharField(max_length=200)),
-                (
-                    "roles",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(
-                            choices=[
-                                ("coordinator", "Hub coordinator"),
-                                ("tactical_lead", "Tactical lead"),
-                                ("solicitor", "Force solicitor"),
-                                ("isac", "Stalking advocacy caseworker (ISAC)"),
-                                ("partner", "Partner agency"),
-                                ("champion", "DA & stalking champion"),
-                                ("officer", "Officer"),
-                                ("trainer", "Learning & development"),
-                                ("auditor", "Information management auditor"),
-                                ("admin", "System administrator"),
-                            ],
-                            max_length=32,
-                        ),
-                        blank=True,
-                        default=list,
-                    ),
-                ),
-                (
-                    "is_enhanced_champion",
-                    models.BooleanField(
-                        default=False, help_text="Enhanced champions also answer advice requests."
-                    ),
-                ),
-                (
-                    "is_srp_assessor",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Trained to complete Stalking Risk Profile assessments.",
-                    ),
-                ),
-                (
-                    "is_manager",
-                    models.BooleanField(
-                        default=False, help_text="Sees the caseload of their agency's team."
-                    ),
-                ),
-                ("collar_number", models.CharField(blank=True, max_length=32)),
-                ("is_active", models.BooleanField(default=True)),
-                ("is_staff", models.BooleanField(default=False)),
-                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
-                ("deactivated_at", models.DateTimeField(blank=True, null=True)),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
+                ('email', models.EmailField(max_length=254)),
+                ('full_name', models.CharField(max_length=200)),
+                ('roles', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('coordinator', 'Hub coordinator'), ('tactical_lead', 'Tactical lead'), ('solicitor', 'Force solicitor'), ('isac', 'Stalking advocacy caseworker (ISAC)'), ('partner', 'Partner agency'), ('champion', 'DA & stalking champion'), ('officer', 'Officer'), ('trainer', 'Learning & development'), ('auditor', 'Information management auditor'), ('admin', 'System administrator')], max_length=32), blank=True, default=list)),
+                ('is_enhanced_champion', models.BooleanField(default=False, help_text='Enhanced champions also answer advice requests.')),
+                ('is_srp_assessor', models.BooleanField(default=False, help_text='Trained to complete Stalking Risk Profile assessments.')),
+                ('is_manager', models.BooleanField(default=False, help_text="Sees the caseload of their agency's team.")),
+                ('collar_number', models.CharField(blank=True, max_length=32)),
+                ('is_active', models.BooleanField(default=True)),
+                ('is_staff', models.BooleanField(default=False)),
+                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
+                ('deactivated_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="UserSession",
+            name='UserSession',
             fields=[
-                (
-                    "session_key",
-                    models.CharField(
-                        max_length=40, primary_key=True, serialize=False, verbose_name="session key"
-                    ),
-                ),
-                ("session_data", models.TextField(verbose_name="session data")),
-                ("expire_date", models.DateTimeField(db_index=True, verbose_name="expire date")),
+                ('session_key', models.CharField(max_length=40, primary_key=True, serialize=False, verbose_name='session key')),
+                ('session_data', models.TextField(verbose_name='session data')),
+                ('expire_date', models.DateTimeField(db_index=True, verbose_name='expire date')),
             ],
             options={
-                "verbose_name": "session",
-                "verbose_name_plural": "sessions",
-                "abstract": False,
+                'verbose_name': 'session',
+                'verbose_name_plural': 'sessions',
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="User",
+            name='User',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("password", models.CharField(max_length=128, verbose_name="password")),
-                (
-                    "last_login",
-                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
-                ),
-                (
-                    "is_superuser",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates that this user has all permissions without explicitly assigning them.",
-                        verbose_name="superuser status",
-                    ),
-                ),
-                ("email", models.EmailField(max_length=254, unique=True)),
-                ("full_name", models.CharField(max_length=200)),
-                (
-                    "roles",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(
-                            choices=[
-                                ("coordinator", "Hub coordinator"),
-                                ("tactical_lead", "Tactical lead"),
-                                ("solicitor", "Force solicitor"),
-                                ("isac", "Stalking advocacy caseworker (ISAC)"),
-                                ("partner", "Partner agency"),
-                                ("champion", "DA & stalking champion"),
-                                ("officer", "Officer"),
-                                ("trainer", "Learning & development"),
-                                ("auditor", "Information management auditor"),
-                                ("admin", "System administrator"),
-                            ],
-                            max_length=32,
-                        ),
-                        blank=True,
-                        default=list,
-                    ),
-                ),
-                (
-                    "is_enhanced_champion",
-                    models.BooleanField(
-                        default=False, help_text="Enhanced champions also answer advice requests."
-                    ),
-                ),
-                (
-                    "is_srp_assessor",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Trained to complete Stalking Risk Profile assessments.",
-                    ),
-                ),
-                (
-                    "is_manager",
-                    models.BooleanField(
-                        default=False, help_text="Sees the caseload of their agency's team."
-                    ),
-                ),
-                ("collar_number", models.CharField(blank=True, max_length=32)),
-                ("is_active", models.BooleanField(default=True)),
-                ("is_staff", models.BooleanField(default=False)),
-                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
-                ("deactivated_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "groups",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.group",
-                        verbose_name="groups",
-                    ),
-                ),
-                (
-                    "user_permissions",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Specific permissions for this user.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.permission",
-                        verbose_name="user permissions",
-                    ),
-                ),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="users",
-                        to="accounts.agency",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('password', models.CharField(max_length=128, verbose_name='password')),
+                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
+                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
+                ('email', models.EmailField(max_length=254, unique=True)),
+                ('full_name', models.CharField(max_length=200)),
+                ('roles', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('coordinator', 'Hub coordinator'), ('tactical_lead', 'Tactical lead'), ('solicitor', 'Force solicitor'), ('isac', 'Stalking advocacy caseworker (ISAC)'), ('partner', 'Partner agency'), ('champion', 'DA & stalking champion'), ('officer', 'Officer'), ('trainer', 'Learning & development'), ('auditor', 'Information management auditor'), ('admin', 'System administrator')], max_length=32), blank=True, default=list)),
+                ('is_enhanced_champion', models.BooleanField(default=False, help_text='Enhanced champions also answer advice requests.')),
+                ('is_srp_assessor', models.BooleanField(default=False, help_text='Trained to complete Stalking Risk Profile assessments.')),
+                ('is_manager', models.BooleanField(default=False, help_text="Sees the caseload of their agency's team.")),
+                ('collar_number', models.CharField(blank=True, max_length=32)),
+                ('is_active', models.BooleanField(default=True)),
+                ('is_staff', models.BooleanField(default=False)),
+                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
+                ('deactivated_at', models.DateTimeField(blank=True, null=True)),
+                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
+                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ('agency', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='accounts.agency')),
             ],
             options={
-                "ordering": ["full_name"],
+                'ordering': ['full_name'],
             },
             managers=[
-                ("objects", foundation.accounts.models.UserManager()),
+                ('objects', foundation.accounts.models.UserManager()),
             ],
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="agency",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "accounts_agencyevent" ("code", "id", "is_active", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code", NEW."id", NEW."is_active", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
-                    hash="64673ff7390f0f6c6ef11fe3adeb38c3407833bc",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_67acf",
-                    table="accounts_agency",
-                    when="AFTER",
-                ),
-            ),
+            model_name='agency',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "accounts_agencyevent" ("code", "id", "is_active", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code", NEW."id", NEW."is_active", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='64673ff7390f0f6c6ef11fe3adeb38c3407833bc', operation='INSERT', pgid='pgtrigger_insert_insert_67acf', table='accounts_agency', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="agency",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "accounts_agencyevent" ("code", "id", "is_active", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code", NEW."id", NEW."is_active", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
-                    hash="00fd36e4482ba1686c8546cb365c0e63d99d12f4",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_f30d7",
-                    table="accounts_agency",
-                    when="AFTER",
-                ),
-            ),
+            model_name='agency',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "accounts_agencyevent" ("code", "id", "is_active", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code", NEW."id", NEW."is_active", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;', hash='00fd36e4482ba1686c8546cb365c0e63d99d12f4', operation='UPDATE', pgid='pgtrigger_update_update_f30d7', table='accounts_agency', when='AFTER')),
         ),
         migrations.AddField(
-            model_name="agencyevent",
-            name="pgh_context",
-            field=models.ForeignKey(
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="pghistory.context",
-            ),
+            model_name='agencyevent',
+            name='pgh_context',
+            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
         ),
         migrations.AddField(
-            model_name="agencyevent",
-            name="pgh_obj",
-            field=models.ForeignKey(
-                db_constraint=False,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="events",
-                to="accounts.agency",
-            ),
+            model_name='agencyevent',
+            name='pgh_obj',
+            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='accounts.agency'),
         ),
         migrations.AddField(
-            model_name="userevent",
-            name="agency",
-            field=models.ForeignKey(
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                related_query_name="+",
-                to="accounts.agency",
-            ),
+            model_name='userevent',
+            name='agency',
+            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.agency'),
         ),
         migrations.AddField(
-            model_name="userevent",
-            name="pgh_context",
-            field=models.ForeignKey(
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="pghistory.context",
-            ),
+            model_name='userevent',
+            name='pgh_context',
+            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
         ),
         migrations.AddField(
-            model_name="userevent",
-            name="pgh_obj",
-            field=models.ForeignKey(
-                db_constraint=False,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="events",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='userevent',
+            name='pgh_obj',
+            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="usersession",
-            name="user",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="sessions",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='usersession',
+            name='user',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddIndex(
-            model_name="user",
-            index=models.Index(fields=["agency"], name="accounts_us_agency__3da385_idx"),
+            model_name='user',
+            index=models.Index(fields=['agency'], name='accounts_us_agency__3da385_idx'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="user",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "accounts_userevent" ("agency_id", "collar_number", "date_joined", "deactivated_at", "email", "full_name", "id", "is_active", "is_enhanced_champion", "is_manager", "is_srp_assessor", "is_staff", "is_superuser", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "roles") VALUES (NEW."agency_id", NEW."collar_number", NEW."date_joined", NEW."deactivated_at", NEW."email", NEW."full_name", NEW."id", NEW."is_active", NEW."is_enhanced_champion", NEW."is_manager", NEW."is_srp_assessor", NEW."is_staff", NEW."is_superuser", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."roles"); RETURN NULL;',
-                    hash="bc686b763bbc94629436ec796eaf2f65fd019f84",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_3867c",
-                    table="accounts_user",
-                    when="AFTER",
-                ),
-            ),
+            model_name='user',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "accounts_userevent" ("agency_id", "collar_number", "date_joined", "deactivated_at", "email", "full_name", "id", "is_active", "is_enhanced_champion", "is_manager", "is_srp_assessor", "is_staff", "is_superuser", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "roles") VALUES (NEW."agency_id", NEW."collar_number", NEW."date_joined", NEW."deactivated_at", NEW."email", NEW."full_name", NEW."id", NEW."is_active", NEW."is_enhanced_champion", NEW."is_manager", NEW."is_srp_assessor", NEW."is_staff", NEW."is_superuser", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."roles"); RETURN NULL;', hash='bc686b763bbc94629436ec796eaf2f65fd019f84', operation='INSERT', pgid='pgtrigger_insert_insert_3867c', table='accounts_user', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="user",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."agency_id" IS DISTINCT FROM (NEW."agency_id") OR OLD."collar_number" IS DISTINCT FROM (NEW."collar_number") OR OLD."date_joined" IS DISTINCT FROM (NEW."date_joined") OR OLD."deactivated_at" IS DISTINCT FROM (NEW."deactivated_at") OR OLD."email" IS DISTINCT FROM (NEW."email") OR OLD."full_name" IS DISTINCT FROM (NEW."full_name") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."is_active" IS DISTINCT FROM (NEW."is_active") OR OLD."is_enhanced_champion" IS DISTINCT FROM (NEW."is_enhanced_champion") OR OLD."is_manager" IS DISTINCT FROM (NEW."is_manager") OR OLD."is_srp_assessor" IS DISTINCT FROM (NEW."is_srp_assessor") OR OLD."is_staff" IS DISTINCT FROM (NEW."is_staff") OR OLD."is_superuser" IS DISTINCT FROM (NEW."is_superuser") OR OLD."roles" IS DISTINCT FROM (NEW."roles"))',
-                    func='INSERT INTO "accounts_userevent" ("agency_id", "collar_number", "date_joined", "deactivated_at", "email", "full_name", "id", "is_active", "is_enhanced_champion", "is_manager", "is_srp_assessor", "is_staff", "is_superuser", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "roles") VALUES (NEW."agency_id", NEW."collar_number", NEW."date_joined", NEW."deactivated_at", NEW."email", NEW."full_name", NEW."id", NEW."is_active", NEW."is_enhanced_champion", NEW."is_manager", NEW."is_srp_assessor", NEW."is_staff", NEW."is_superuser", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."roles"); RETURN NULL;',
-                    hash="5da5710e65640a353cf96d3d605887e21f01d51d",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_0e890",
-                    table="accounts_user",
-                    when="AFTER",
-                ),
-            ),
+            model_name='user',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."agency_id" IS DISTINCT FROM (NEW."agency_id") OR OLD."collar_number" IS DISTINCT FROM (NEW."collar_number") OR OLD."date_joined" IS DISTINCT FROM (NEW."date_joined") OR OLD."deactivated_at" IS DISTINCT FROM (NEW."deactivated_at") OR OLD."email" IS DISTINCT FROM (NEW."email") OR OLD."full_name" IS DISTINCT FROM (NEW."full_name") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."is_active" IS DISTINCT FROM (NEW."is_active") OR OLD."is_enhanced_champion" IS DISTINCT FROM (NEW."is_enhanced_champion") OR OLD."is_manager" IS DISTINCT FROM (NEW."is_manager") OR OLD."is_srp_assessor" IS DISTINCT FROM (NEW."is_srp_assessor") OR OLD."is_staff" IS DISTINCT FROM (NEW."is_staff") OR OLD."is_superuser" IS DISTINCT FROM (NEW."is_superuser") OR OLD."roles" IS DISTINCT FROM (NEW."roles"))', func='INSERT INTO "accounts_userevent" ("agency_id", "collar_number", "date_joined", "deactivated_at", "email", "full_name", "id", "is_active", "is_enhanced_champion", "is_manager", "is_srp_assessor", "is_staff", "is_superuser", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "roles") VALUES (NEW."agency_id", NEW."collar_number", NEW."date_joined", NEW."deactivated_at", NEW."email", NEW."full_name", NEW."id", NEW."is_active", NEW."is_enhanced_champion", NEW."is_manager", NEW."is_srp_assessor", NEW."is_staff", NEW."is_superuser", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."roles"); RETURN NULL;', hash='5da5710e65640a353cf96d3d605887e21f01d51d', operation='UPDATE', pgid='pgtrigger_update_update_0e890', table='accounts_user', when='AFTER')),
         ),
     ]

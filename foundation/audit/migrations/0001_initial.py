@@ -9,6 +9,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -17,72 +18,27 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="AccessRecord",
+            name='AccessRecord',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "at",
-                    models.DateTimeField(
-                        db_default=django.db.models.functions.datetime.Now(), db_index=True
-                    ),
-                ),
-                ("roles", models.CharField(blank=True, max_length=300)),
-                ("agency_name", models.CharField(blank=True, max_length=200)),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[("consult", "Consult"), ("disclose", "Disclose")], max_length=16
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[("allowed", "Allowed"), ("denied", "Denied")],
-                        default="allowed",
-                        max_length=16,
-                    ),
-                ),
-                ("object_type", models.CharField(max_length=64)),
-                ("object_id", models.CharField(max_length=64)),
-                ("justification", models.CharField(blank=True, max_length=500)),
-                ("request_id", models.CharField(blank=True, max_length=64)),
-                (
-                    "user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="access_records",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), db_index=True)),
+                ('roles', models.CharField(blank=True, max_length=300)),
+                ('agency_name', models.CharField(blank=True, max_length=200)),
+                ('action', models.CharField(choices=[('consult', 'Consult'), ('disclose', 'Disclose')], max_length=16)),
+                ('outcome', models.CharField(choices=[('allowed', 'Allowed'), ('denied', 'Denied')], default='allowed', max_length=16)),
+                ('object_type', models.CharField(max_length=64)),
+                ('object_id', models.CharField(max_length=64)),
+                ('justification', models.CharField(blank=True, max_length=500)),
+                ('request_id', models.CharField(blank=True, max_length=64)),
+                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='access_records', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-at", "-id"],
-                "indexes": [
-                    models.Index(
-                        fields=["object_type", "object_id"], name="audit_acces_object__248f21_idx"
-                    ),
-                    models.Index(fields=["user", "-at"], name="audit_acces_user_id_97dae6_idx"),
-                ],
+                'ordering': ['-at', '-id'],
+                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_acces_object__248f21_idx'), models.Index(fields=['user', '-at'], name='audit_acces_user_id_97dae6_idx')],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="accessrecord",
-            trigger=pgtrigger.compiler.Trigger(
-                name="access_record_append_only",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
-                    hash="f35de72b302e38a974137b233aa3fc5a45f56cce",
-                    operation="UPDATE OR DELETE",
-                    pgid="pgtrigger_access_record_append_only_ea2a9",
-                    table="audit_accessrecord",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='accessrecord',
+            trigger=pgtrigger.compiler.Trigger(name='access_record_append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='f35de72b302e38a974137b233aa3fc5a45f56cce', operation='UPDATE OR DELETE', pgid='pgtrigger_access_record_append_only_ea2a9', table='audit_accessrecord', when='BEFORE')),
         ),
     ]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("audit", "0001_initial"),
+        ('audit', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="accessrecord",
-            name="need",
+            model_name='accessrecord',
+            name='need',
             field=models.CharField(blank=True, max_length=32),
         ),
     ]

@@ -4,37 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="OutboxMessage",
+            name='OutboxMessage',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("handler", models.CharField(max_length=200)),
-                ("kwargs", models.JSONField(default=dict)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("published_at", models.DateTimeField(blank=True, null=True)),
-                ("publish_attempts", models.PositiveIntegerField(default=0)),
-                ("completed_at", models.DateTimeField(blank=True, null=True)),
-                ("last_error", models.CharField(blank=True, max_length=300)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('handler', models.CharField(max_length=200)),
+                ('kwargs', models.JSONField(default=dict)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('published_at', models.DateTimeField(blank=True, null=True)),
+                ('publish_attempts', models.PositiveIntegerField(default=0)),
+                ('completed_at', models.DateTimeField(blank=True, null=True)),
+                ('last_error', models.CharField(blank=True, max_length=300)),
             ],
             options={
-                "ordering": ["id"],
-                "indexes": [
-                    models.Index(
-                        condition=models.Q(("completed_at__isnull", True)),
-                        fields=["id"],
-                        name="outbox_pending_idx",
-                    )
-                ],
+                'ordering': ['id'],
+                'indexes': [models.Index(condition=models.Q(('completed_at__isnull', True)), fields=['id'], name='outbox_pending_idx')],
             },
         ),
     ]
