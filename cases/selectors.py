@@ -310,3 +310,14 @@ def feedback_for_log(log: CrimeLog) -> LogReview:
         .only("id", "outcome", "advice", "reviewed_at", "log_id", "case__id", "case__reference")
         .get(log=log)
     )
+
+
+def log_id_by_reference(reference: str) -> int | None:
+    """The id of the one log with this reference, whatever its source; None if unknown or
+    ambiguous (for other apps: an advice request naming a log)."""
+    if not reference:
+        return None
+    ids = list(
+        CrimeLog.objects.filter(reference__iexact=reference).values_list("pk", flat=True)[:2]
+    )
+    return ids[0] if len(ids) == 1 else None

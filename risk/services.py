@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case
+from cases.services import set_current_risk
 from foundation.accounts.models import User
 from risk.definitions import Level
 from risk.models import Instrument, RiskAssessment
@@ -81,8 +82,6 @@ def record_assessment(
         assessor=by,
         completed_at=now,
     )
-    locked.current_risk = level.value
-    locked.current_risk_at = now
-    locked.save(update_fields=["current_risk", "current_risk_at"])
+    set_current_risk(case=locked, level=level.value, at=now)
     case.current_risk, case.current_risk_at = locked.current_risk, locked.current_risk_at
     return assessment

@@ -12,6 +12,7 @@ from cases.services.cases import (
     cross_border_areas,
     open_case,
     relationship_from_log,
+    set_current_risk,
     update_case,
 )
 from cases.services.errors import CaseError, ReviewError
@@ -39,6 +40,7 @@ __all__ = [
     "record_review",
     "relationship_from_log",
     "send_review_feedback",
+    "set_current_risk",
     "set_share_facets",
     "share_case",
     "update_case",

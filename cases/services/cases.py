@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -187,3 +188,14 @@ def _next_case_reference(*, year: int) -> str:
         n=Max(Cast(Substr("reference", len(prefix) + 1), IntegerField()))
     )["n"]
     return f"{prefix}{(last or 0) + 1:05d}"
+
+
+def set_current_risk(*, case: Case, level: str, at: datetime) -> Case:
+    """Record the case's current risk (the latest assessment's final level), for the risk app.
+
+    The caller holds the case's row lock inside its own transaction.
+    """
+    case.current_risk = level
+    case.current_risk_at = at
+    case.save(update_fields=["current_risk", "current_risk_at"])
+    return case

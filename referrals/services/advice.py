@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import CrimeLog
+from cases.selectors import log_id_by_reference
 from foundation.accounts.models import User
 from foundation.lib.working_time import (
     add_working_time,
@@ -42,12 +42,9 @@ def due_at_for(*, urgency: str, submitted_at: datetime) -> datetime:
     return end_of_working_day(submitted_at, ROUTINE_WORKING_DAYS)
 
 
-def _matching_log(reference: str) -> CrimeLog | None:
-    """The one log with this reference, whatever its source; none if unknown or ambiguous."""
-    if not reference:
-        return None
-    matches = list(CrimeLog.objects.filter(reference__iexact=reference).only("pk")[:2])
-    return matches[0] if len(matches) == 1 else None
+def _matching_log(reference: str) -> int | None:
+    """The id of the one log with this reference (through the case file's selector)."""
+    return log_id_by_reference(reference)
 
 
 @transaction.atomic
@@ -77,7 +74,7 @@ def submit_advice_request(
         urgency=urgency,
         question=question.strip(),
         crime_log_reference=reference,
-        crime_log=_matching_log(reference),
+        crime_log_id=_matching_log(reference),
         submitted_at=now,
         due_at=due_at,
         due_soon_at=subtract_working_time(due_at, DUE_SOON_NOTICE),
