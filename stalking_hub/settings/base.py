@@ -302,6 +302,12 @@ HUB_LOG_FEED_SOURCE: str = env.str("HUB_LOG_FEED_SOURCE", default="rms")
 # No feed file for this long alerts the coordinator: a silent feed is a failure.
 HUB_FEED_STALE_HOURS: int = env.int("HUB_FEED_STALE_HOURS", default=26)
 HUB_HEALTH_WORKER_CACHE_SECONDS: int = env.int("HUB_HEALTH_WORKER_CACHE_SECONDS", default=15)
+# How long writing an access record may wait for a lock or run (ms). Past it the page is not
+# served (503): a blocked audit table must fail closed in a second, not hang every page.
+HUB_AUDIT_TIMEOUT_MS: int = env.int("HUB_AUDIT_TIMEOUT_MS", default=1000)
+if HUB_AUDIT_TIMEOUT_MS < 1:
+    # 0 would mean "wait for ever" to Postgres.
+    raise ImproperlyConfigured("HUB_AUDIT_TIMEOUT_MS must be at least 1 (milliseconds).")
 # A directory outside the repository with the force's licensed instrument wording, one
 # <instrument_key>.json per instrument (docs/risk-instruments.md). Empty: items show their key.
 HUB_INSTRUMENT_WORDING_DIR: str = env.str("HUB_INSTRUMENT_WORDING_DIR", default="")
