@@ -160,9 +160,12 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind the force's proxy the client address comes from X-Forwarded-For (docs/deployment.md).
-AXES_IPWARE_PROXY_COUNT = env.int("HUB_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The address in that pair is the real client's: behind HUB_PROXY_COUNT trusted proxies it is
+# read from X-Forwarded-For, right to left; with 0 the header is ignored (docs/deployment.md).
+HUB_PROXY_COUNT: int = env.int("HUB_PROXY_COUNT", default=0)
+if HUB_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("HUB_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "foundation.accounts.lockout.client_ip"
 
 # --- Sessions: 30-minute idle limit (cookie age renewed on every request), 12-hour absolute
 # limit enforced by SessionLimitMiddleware. The DB store records the user so a leaver's
