@@ -283,6 +283,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
+# A web request hands follow-up work to the broker with one attempt bounded by this (ms), never
+# Celery's retries: with Redis down a form would otherwise take about 6 s. The work is already
+# in the outbox; the relay publishes what could not go (docs/background-work.md).
+HUB_WEB_PUBLISH_TIMEOUT_MS: int = env.int("HUB_WEB_PUBLISH_TIMEOUT_MS", default=500)
+if HUB_WEB_PUBLISH_TIMEOUT_MS < 1:
+    raise ImproperlyConfigured("HUB_WEB_PUBLISH_TIMEOUT_MS must be at least 1 (milliseconds).")
 
 # --- Our own ----------------------------------------------------------------------------------
 # The address people reach the hub at, for links in e-mails (e.g. https://hub.force.example).

@@ -71,6 +71,7 @@ PRODUCTION = {
     [
         ("HUB_PROXY_COUNT", "-1", "HUB_PROXY_COUNT must be 0 or more"),
         ("HUB_AUDIT_TIMEOUT_MS", "0", "HUB_AUDIT_TIMEOUT_MS must be at least 1"),
+        ("HUB_WEB_PUBLISH_TIMEOUT_MS", "0", "HUB_WEB_PUBLISH_TIMEOUT_MS must be at least 1"),
     ],
 )
 def test_a_setting_that_would_open_a_hole_refuses_to_start(variable, value, message):
