@@ -6,11 +6,12 @@ becomes a record, and every app bounds its dates the same way:
 - things scheduled (reviews, hearings, meetings): at most five years ahead.
 
 Use the field factories in forms: `past_date_field`, `past_datetime_field`,
-`scheduled_date_field`. "Today" is the hub's local date (TIME_ZONE) when the form is checked or
-drawn, never when the module was imported. The date inputs carry the same range as `min` and
-`max`, so the browser's date picker offers nothing the server would refuse. Each app lists its
-fields' ranges in its docs page. A form may word a message for its field through Django's
-`error_messages` with the codes `date_too_early` and `date_too_late`.
+`scheduled_date_field`, and `search_date_field` for the ends of a search range. "Today" is the
+hub's local date (TIME_ZONE) when the form is checked or drawn, never when the module was
+imported. The date inputs carry the same range as `min` and `max`, so the browser's date picker
+offers nothing the server would refuse. Each app lists its fields' ranges in its docs page. A
+form may word a message for its field through Django's `error_messages` with the codes
+`date_too_early` and `date_too_late`.
 """
 
 from __future__ import annotations
@@ -150,4 +151,11 @@ def scheduled_date_field(*, earliest: ScheduledFrom = "1900", **kwargs: Any) -> 
     """The date of something scheduled: at most five years ahead, and from `earliest` (1
     January 1900, today, or tomorrow for a date that must lie in the future)."""
     date_range = DateRange("scheduled", earliest)
+    return forms.DateField(widget=RangeDateInput(date_range), validators=[date_range], **kwargs)
+
+
+def search_date_field(**kwargs: Any) -> forms.DateField:
+    """One end of a date range to search: 1 January 1900 to five years ahead. Later dates hold
+    no records and would overflow the day arithmetic of "up to and including"."""
+    date_range = DateRange("scheduled")
     return forms.DateField(widget=RangeDateInput(date_range), validators=[date_range], **kwargs)

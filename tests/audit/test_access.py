@@ -113,3 +113,19 @@ def test_changes_to_users_are_kept_as_history_including_bulk_updates(officer):
     names = list(Events.objects.tracks(officer).values_list("pgh_data__full_name", flat=True))
     assert names[-1] == "Renamed Officer"
     assert len(names) >= 2
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date_to": "9999-12-31"}, "Enter a date at most 5 years ahead"),
+        ({"date_from": "0001-01-01"}, "Enter a date from 1 January 1900 onwards."),
+    ],
+)
+def test_a_date_out_of_range_is_refused_with_a_message_not_a_server_error(
+    client, auditor, params, message
+):
+    client.force_login(auditor)
+    response = client.get(reverse("audit:access_records"), params)
+    assert response.status_code == 200
+    assert message in response.content.decode()

@@ -14,6 +14,7 @@ from foundation.lib.dates import (
     past_date_field,
     past_datetime_field,
     scheduled_date_field,
+    search_date_field,
 )
 from foundation.lib.working_time import LONDON
 
@@ -105,3 +106,15 @@ def test_a_form_may_word_the_message_for_its_own_field():
     assert Review({"review": "2026-06-15"}).errors["review"] == [
         "The review date must be in the future."
     ]
+
+
+def test_a_search_range_runs_from_1900_to_five_years_ahead():
+    class Search(forms.Form):
+        date_to = search_date_field(required=False)
+
+    assert Search({"date_to": "1899-12-31"}).errors["date_to"] == [
+        "Enter a date from 1 January 1900 onwards."
+    ]
+    assert Search({"date_to": "1900-01-01"}).is_valid()
+    assert Search({"date_to": "2031-06-15"}).is_valid()
+    assert Search({"date_to": "2031-06-16"}).errors["date_to"] == [TOO_FAR]
