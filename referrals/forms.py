@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from cases.models import Case, RiskLevel
 from cases.permissions import cases_visible_to
 from foundation.accounts.models import Agency, User
+from foundation.lib.dates import past_datetime_field, scheduled_date_field
 from referrals.models import (
     AdviceCategory,
     AdviceRequest,
@@ -36,10 +38,6 @@ class StaffChoiceField(forms.ModelChoiceField):
 class AgencyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Agency) -> str:
         return f"{obj.name} · {obj.get_kind_display()}"
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 # --- Referrals ----------------------------------------------------------------------------------
@@ -248,9 +246,10 @@ class CloseCaseworkForm(OutcomeFieldsMixin):
 
 
 class ContactForm(forms.Form):
-    contact_at = forms.DateTimeField(
+    # Ranges of every casework date: docs/referrals.md, "Dates".
+    contact_at = past_datetime_field(
         label="Date and time",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"date_too_late": "A contact cannot be in the future."},
     )
     channel = forms.ChoiceField(label="Channel", choices=Contact.Channel.choices)
     outcome = forms.ChoiceField(
@@ -273,7 +272,11 @@ class SafetyPlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The victim, the caseworker, the police and other agencies.",
     )
-    review_on = forms.DateField(label="Review by", widget=_date_input())
+    review_on = scheduled_date_field(
+        label="Review by",
+        earliest="today",
+        error_messages={"date_too_early": "The review date cannot be in the past."},
+    )
 
 
 class SupportNeedForm(forms.Form):
@@ -287,8 +290,24 @@ class SupportNeedStatusForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(label="Milestone", choices=JusticeMilestone.Kind.choices)
-    happened_on = forms.DateField(label="Date", widget=_date_input())
+    # A court hearing is scheduled (it may lie ahead); every other milestone has happened.
+    happened_on = scheduled_date_field(
+        label="Date", help_text="Only a court hearing may be dated in the future."
+    )
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day = cleaned.get("happened_on")
+        kind = cleaned.get("kind")
+        if (
+            day is not None
+            and kind is not None
+            and kind != JusticeMilestone.Kind.COURT
+            and day > timezone.localdate()
+        ):
+            self.add_error("happened_on", "Only a court hearing can be dated in the future.")
+        return cleaned
 
 
 # --- Advice requests ----------------------------------------------------------------------------

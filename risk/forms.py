@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from cases.models import RiskLevel
+from foundation.lib.dates import scheduled_date_field
 from risk.definitions import (
     ANSWER_LABELS,
     AnswerType,
@@ -129,14 +128,10 @@ class JudgementForm(forms.Form):
         max_length=TEXT_ANSWER_MAX,
         help_text="The actions that manage this risk, or where the safety plan is recorded.",
     )
-    review_date = forms.DateField(
+    # After today and at most five years ahead (docs/risk-instruments.md).
+    review_date = scheduled_date_field(
         label="Review date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        earliest="tomorrow",
+        error_messages={"date_too_early": "The review date must be in the future."},
         help_text="When the risk must be assessed again. A reminder goes out on the day.",
     )
-
-    def clean_review_date(self) -> date:
-        review_date: date = self.cleaned_data["review_date"]
-        if review_date <= timezone.localdate():
-            raise forms.ValidationError("The review date must be in the future.")
-        return review_date

@@ -1,5 +1,6 @@
-"""/health/: cheap enough to poll. DB and Redis are checked on every call; the worker count is
-cached so that a load balancer polling every second cannot load the workers with pings."""
+"""/health/: cheap enough to poll. DB, the audit table and Redis are checked on every call; the
+worker count is cached so that a load balancer polling every second cannot load the workers with
+pings."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from foundation.audit.services import audit_writable
+
 WORKERS_CACHE_KEY = "health:celery-workers"
 CHECK_TIMEOUT_SECONDS = 1.0
 
@@ -21,6 +24,14 @@ def database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
+    except Exception:
+        return False
+
+
+def audit_ok() -> bool:
+    """Whether access records can be written now: every sensitive page needs one."""
+    try:
+        return audit_writable()
     except Exception:
         return False
 
@@ -65,12 +76,17 @@ def cached_worker_count(*, broker_up: bool) -> int:
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     db, broker = database_ok(), redis_ok()
+    # Without the database there is no audit table to ask about.
+    audit = db and audit_ok()
     workers = cached_worker_count(broker_up=broker)
+    healthy = db and audit and broker
     body = {
-        "status": "ok" if db and broker else "unavailable",
+        "status": "ok" if healthy else "unavailable",
         "database": "ok" if db else "unavailable",
+        # A locked audit table means every sensitive page answers 503 (it fails closed).
+        "audit": "ok" if audit else "unavailable",
         "redis": "ok" if broker else "unavailable",
         # A missing worker is reported but does not make the web tier unhealthy.
         "celery_workers": workers,
     }
-    return JsonResponse(body, status=200 if db and broker else 503)
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -12,13 +12,14 @@ def no_cached_workers():
     cache.delete(health.WORKERS_CACHE_KEY)
 
 
-def test_health_needs_no_login_and_reports_db_and_redis(client, monkeypatch):
+def test_health_needs_no_login_and_reports_db_audit_and_redis(client, monkeypatch):
     monkeypatch.setattr(health, "count_workers", lambda: 2)
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
         "database": "ok",
+        "audit": "ok",
         "redis": "ok",
         "celery_workers": 2,
     }
@@ -39,6 +40,15 @@ def test_database_down_is_503(client, monkeypatch):
     response = client.get("/health/")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+
+
+def test_audit_unavailable_is_503(client, monkeypatch):
+    monkeypatch.setattr(health, "audit_writable", lambda: False)
+    monkeypatch.setattr(health, "count_workers", lambda: 1)
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["audit"] == "unavailable"
 
 
 def test_no_worker_is_reported_but_does_not_make_web_unhealthy(client, monkeypatch):

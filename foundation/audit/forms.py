@@ -4,6 +4,7 @@ from django import forms
 
 from foundation.audit.models import AccessRecord
 from foundation.audit.selectors import object_types
+from foundation.lib.dates import search_date_field
 
 
 class AccessRecordFilterForm(forms.Form):
@@ -16,12 +17,8 @@ class AccessRecordFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=[("", "Any outcome"), *AccessRecord.Outcome.choices], required=False
     )
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = search_date_field(label="From", required=False)
+    date_to = search_date_field(label="To", required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DatabaseError, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from foundation.accounts.models import User
 from foundation.audit.context import current_request_id
@@ -25,6 +27,29 @@ class AuditUnavailable(Exception):
     """The access record could not be written, so the data must not be served."""
 
 
+def _limit_waiting(cursor: CursorWrapper, *, keep_previous: bool) -> tuple[str, str] | None:
+    """Let the current transaction wait at most HUB_AUDIT_TIMEOUT_MS for a lock or a statement.
+
+    Postgres's own defaults wait for a lock as long as it is held: a lock on the audit table
+    would hold every page until the proxy gave up. The values are SET LOCAL (`is_local`): they
+    end with the transaction, or with the savepoint if that is rolled back. With
+    `keep_previous`, returns the values they replace, read in the same statement (the CTE's row
+    exists before the outer SELECT sets anything).
+    """
+    timeout = f"{settings.HUB_AUDIT_TIMEOUT_MS}ms"
+    cursor.execute(
+        "WITH previous AS MATERIALIZED ("
+        " SELECT current_setting('lock_timeout') AS lock,"
+        " current_setting('statement_timeout') AS statement)"
+        " SELECT previous.lock, previous.statement,"
+        " set_config('lock_timeout', %s, true), set_config('statement_timeout', %s, true)"
+        " FROM previous",
+        [timeout, timeout],
+    )
+    row = cursor.fetchone()
+    return (row[0], row[1]) if keep_previous and row else None
+
+
 def record_access(
     *,
     user: User,
@@ -35,15 +60,24 @@ def record_access(
     justification: str = "",
     outcome: str = AccessRecord.Outcome.ALLOWED,
 ) -> AccessRecord:
-    """Write one access record synchronously. Raises AuditUnavailable if it cannot be written."""
+    """Write one access record synchronously, waiting at most HUB_AUDIT_TIMEOUT_MS.
+
+    Raises AuditUnavailable if it cannot be written in that time (the caller serves nothing).
+    """
+    # Inside a caller's transaction a released savepoint keeps SET LOCAL values until that
+    # transaction ends, so the caller's own timeouts are read first and put back afterwards.
+    # Outside one, the atomic block below is the whole transaction and takes them with it.
+    inside_transaction = connection.in_atomic_block or not connection.get_autocommit()
+    agency_name = user.agency.name if user.agency_id and user.agency else ""
     try:
-        # A savepoint: a failed write must not poison the caller's transaction, and the caller
-        # still learns that it failed.
-        with transaction.atomic():
-            return AccessRecord.objects.create(
+        # A savepoint: a failed write must not poison the caller's transaction (rolling it back
+        # also undoes the timeouts), and the caller still learns that it failed.
+        with transaction.atomic(), connection.cursor() as cursor:
+            previous = _limit_waiting(cursor, keep_previous=inside_transaction)
+            record = AccessRecord.objects.create(
                 user=user,
                 roles=",".join(user.roles),
-                agency_name=user.agency.name if user.agency_id and user.agency else "",
+                agency_name=agency_name,
                 action=action,
                 outcome=outcome,
                 object_type=object_type,
@@ -52,6 +86,13 @@ def record_access(
                 justification=printable(justification)[:500],
                 request_id=current_request_id.get(),
             )
+            if previous is not None:
+                cursor.execute(
+                    "SELECT set_config('lock_timeout', %s, true), "
+                    "set_config('statement_timeout', %s, true)",
+                    list(previous),
+                )
+            return record
     except DatabaseError as exc:
         logger.error("access record not written (request %s)", current_request_id.get())
         raise AuditUnavailable from exc
@@ -74,11 +115,37 @@ def record_consultations(
         "object_id": printable(str(object_id))[:64],
         "request_id": current_request_id.get(),
     }
+    inside_transaction = connection.in_atomic_block or not connection.get_autocommit()
     try:
-        with transaction.atomic():
+        # The same bounded wait and savepoint as record_access.
+        with transaction.atomic(), connection.cursor() as cursor:
+            previous = _limit_waiting(cursor, keep_previous=inside_transaction)
             AccessRecord.objects.bulk_create(
                 AccessRecord(**common, need=need[:32]) for need in needs
             )
+            if previous is not None:
+                cursor.execute(
+                    "SELECT set_config('lock_timeout', %s, true), "
+                    "set_config('statement_timeout', %s, true)",
+                    list(previous),
+                )
     except DatabaseError as exc:
         logger.error("access records not written (request %s)", current_request_id.get())
         raise AuditUnavailable from exc
+
+
+def audit_writable() -> bool:
+    """Whether an access record could be written now, without writing one (for /health/).
+
+    Takes the lock an insert needs, with the same time limit, and rolls it back.
+    """
+    table = connection.ops.quote_name(AccessRecord._meta.db_table)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _limit_waiting(cursor, keep_previous=False)
+            cursor.execute(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE")
+            # Rolling back the savepoint (or transaction) releases the lock and the timeouts.
+            transaction.set_rollback(True)
+    except DatabaseError:
+        return False
+    return True

@@ -3,8 +3,9 @@
 A user action calls `enqueue(handler, **kwargs)`; the row stores the handler's registered name
 (`@outbox_handler("app.name")`), never its Python path, so moving a module never orphans a
 queued message. The row commits with the action, so the work
-cannot be lost even when Redis is down. After commit we try to publish at once; if the broker
-is unreachable the row waits and the beat-driven relay publishes it when the broker returns.
+cannot be lost even when Redis is down. After commit we try to publish at once, with one short
+attempt (HUB_WEB_PUBLISH_TIMEOUT_MS, no retries) so a request never waits on a dead broker; if
+it fails the row waits and the beat-driven relay publishes it when the broker returns.
 The worker runs the handler and marks the row completed in the same transaction, under a row
 lock, so a message delivered twice (a republished lease, a redelivery after a worker died)
 does its work exactly once.
@@ -20,7 +21,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu import Connection
 
+from foundation.outbox.broker import web_publish_connection
 from foundation.outbox.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -70,18 +73,37 @@ def _handler_name(func: Callable[..., None]) -> str:
 def enqueue(handler: Callable[..., None], **kwargs: Any) -> OutboxMessage:
     """Record follow-up work in the current transaction and publish it once that commits."""
     message = OutboxMessage.objects.create(handler=_handler_name(handler), kwargs=kwargs)
-    transaction.on_commit(lambda: publish(message_ids=[message.pk]))
+    transaction.on_commit(lambda: publish_now(message_ids=[message.pk]))
     return message
 
 
-def publish(*, message_ids: list[int]) -> int:
-    """Hand messages to the broker; on failure leave them for the relay. Returns published count."""
+def publish_now(*, message_ids: list[int]) -> int:
+    """Publish from the user's request, straight after its commit (so e-mails go at once).
+
+    One short attempt (HUB_WEB_PUBLISH_TIMEOUT_MS, no retries): with the broker down the request
+    goes on at once and the relay publishes the messages later. Returns the published count.
+    """
+    from foundation.outbox.tasks import run_outbox_message
+
+    with web_publish_connection(run_outbox_message.app) as connection:
+        return publish(message_ids=message_ids, connection=connection)
+
+
+def publish(*, message_ids: list[int], connection: Connection | None = None) -> int:
+    """Hand messages to the broker; on failure leave them for the relay. Returns published count.
+
+    Without `connection`, Celery's own broker settings apply (it waits and retries: right for
+    the relay in a worker, wrong in a web request, which uses `publish_now`).
+    """
     from foundation.outbox.tasks import run_outbox_message
 
     published = 0
     for message_id in message_ids:
         try:
-            run_outbox_message.apply_async(args=(message_id,), retry=False)
+            # Celery takes connection= (Celery.send_task); celery-types does not list it.
+            run_outbox_message.apply_async(  # type: ignore[call-arg]
+                args=(message_id,), retry=False, connection=connection
+            )
         except Exception as exc:  # broker down: kombu/redis raise a variety of errors
             OutboxMessage.objects.filter(pk=message_id).update(
                 last_error=f"publish failed: {type(exc).__name__}"[:300]
@@ -117,11 +139,15 @@ def claim_unpublished(*, now: datetime, limit: int = RELAY_BATCH) -> list[int]:
 
 def relay(*, now: datetime) -> int:
     """Publish every pending message (run by beat). Returns how many reached the broker."""
+    from foundation.outbox.tasks import run_outbox_message
+
     claimed = claim_unpublished(now=now)
     if not claimed:
         return 0
     OutboxMessage.objects.filter(pk__in=claimed).update(publish_attempts=F("publish_attempts") + 1)
-    published = publish(message_ids=claimed)
+    # A connection of its own, from the broker settings as they are now, closed after the batch.
+    with run_outbox_message.app.connection_for_write() as connection:
+        published = publish(message_ids=claimed, connection=connection)
     if published < len(claimed):
         # The broker refused part way: release the rest so the next relay takes them at once.
         OutboxMessage.objects.filter(pk__in=claimed[published:], completed_at=None).update(

@@ -159,9 +159,12 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind the force's proxy the client address comes from X-Forwarded-For (docs/deployment.md).
-AXES_IPWARE_PROXY_COUNT = env.int("HUB_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The address in that pair is the real client's: behind HUB_PROXY_COUNT trusted proxies it is
+# read from X-Forwarded-For, right to left; with 0 the header is ignored (docs/deployment.md).
+HUB_PROXY_COUNT: int = env.int("HUB_PROXY_COUNT", default=0)
+if HUB_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("HUB_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "foundation.accounts.lockout.client_ip"
 
 # --- Sessions: 30-minute idle limit (cookie age renewed on every request), 12-hour absolute
 # limit enforced by SessionLimitMiddleware. The DB store records the user so a leaver's
@@ -279,6 +282,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
+# A web request hands follow-up work to the broker with one attempt bounded by this (ms), never
+# Celery's retries: with Redis down a form would otherwise take about 6 s. The work is already
+# in the outbox; the relay publishes what could not go (docs/background-work.md).
+HUB_WEB_PUBLISH_TIMEOUT_MS: int = env.int("HUB_WEB_PUBLISH_TIMEOUT_MS", default=500)
+if HUB_WEB_PUBLISH_TIMEOUT_MS < 1:
+    raise ImproperlyConfigured("HUB_WEB_PUBLISH_TIMEOUT_MS must be at least 1 (milliseconds).")
 
 # --- Our own ----------------------------------------------------------------------------------
 # The address people reach the hub at, for links in e-mails (e.g. https://hub.force.example).
@@ -301,6 +310,12 @@ HUB_LOG_FEED_SOURCE: str = env.str("HUB_LOG_FEED_SOURCE", default="rms")
 # No feed file for this long alerts the coordinator: a silent feed is a failure.
 HUB_FEED_STALE_HOURS: int = env.int("HUB_FEED_STALE_HOURS", default=26)
 HUB_HEALTH_WORKER_CACHE_SECONDS: int = env.int("HUB_HEALTH_WORKER_CACHE_SECONDS", default=15)
+# How long writing an access record may wait for a lock or run (ms). Past it the page is not
+# served (503): a blocked audit table must fail closed in a second, not hang every page.
+HUB_AUDIT_TIMEOUT_MS: int = env.int("HUB_AUDIT_TIMEOUT_MS", default=1000)
+if HUB_AUDIT_TIMEOUT_MS < 1:
+    # 0 would mean "wait for ever" to Postgres.
+    raise ImproperlyConfigured("HUB_AUDIT_TIMEOUT_MS must be at least 1 (milliseconds).")
 # A directory outside the repository with the force's licensed instrument wording, one
 # <instrument_key>.json per instrument (docs/risk-instruments.md). Empty: items show their key.
 HUB_INSTRUMENT_WORDING_DIR: str = env.str("HUB_INSTRUMENT_WORDING_DIR", default="")

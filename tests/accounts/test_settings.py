@@ -57,3 +57,24 @@ def test_debug_is_off_unless_set():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+PRODUCTION = {
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "hub.example.org",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/stalking_hub",
+}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("HUB_PROXY_COUNT", "-1", "HUB_PROXY_COUNT must be 0 or more"),
+        ("HUB_AUDIT_TIMEOUT_MS", "0", "HUB_AUDIT_TIMEOUT_MS must be at least 1"),
+        ("HUB_WEB_PUBLISH_TIMEOUT_MS", "0", "HUB_WEB_PUBLISH_TIMEOUT_MS must be at least 1"),
+    ],
+)
+def test_a_setting_that_would_open_a_hole_refuses_to_start(variable, value, message):
+    result = load_base({**PRODUCTION, variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr

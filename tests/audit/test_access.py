@@ -148,3 +148,19 @@ def test_a_nul_in_an_id_is_a_recorded_404_not_an_error(client, coordinator):
         open_door(Case.objects.all(), "1\x00", user=coordinator, need=Need.READ)
     record = AccessRecord.objects.get(object_type="cases.case")
     assert (record.outcome, record.object_id) == ("denied", "1\\x00")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date_to": "9999-12-31"}, "Enter a date at most 5 years ahead"),
+        ({"date_from": "0001-01-01"}, "Enter a date from 1 January 1900 onwards."),
+    ],
+)
+def test_a_date_out_of_range_is_refused_with_a_message_not_a_server_error(
+    client, auditor, params, message
+):
+    client.force_login(auditor)
+    response = client.get(reverse("audit:access_records"), params)
+    assert response.status_code == 200
+    assert message in response.content.decode()

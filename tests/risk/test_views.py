@@ -336,7 +336,9 @@ def test_history_page_queries_stay_flat(client, coordinator, case, django_assert
     url = reverse("risk:history", args=[case.pk])
     RiskAssessmentFactory.create_batch(2, case=case)
     client.get(url)
-    with django_assert_max_num_queries(12) as few:
+    # Inside the test's transaction the access record's write also sets its timeouts and puts
+    # the caller's back: two queries (foundation.audit.services.record_access).
+    with django_assert_max_num_queries(13) as few:
         assert client.get(url).status_code == 200
     RiskAssessmentFactory.create_batch(30, case=case)
     with django_assert_max_num_queries(len(few.captured_queries)):
