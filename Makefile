@@ -14,7 +14,7 @@ PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=stalking_hub.settings.base DEBUG=false 
 # not answer in development (HUB_EMBEDDED_SERVICES=auto|never|always; docs/configuration.md).
 WITH_SERVICES := $(PY) scripts/services.py exec
 
-.PHONY: help install services services-status db run demo test test-fast check lint fmt typecheck migrations-check deploy-check bench clean clean-data services-stop _demo _run
+.PHONY: help install services services-status db run demo test test-fast check lint fmt typecheck migrations-check deploy-check bench clean clean-data services-stop embedded-check _demo _run
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ _run: _demo
 test: install ## Run the whole test suite (browser tests included)
 	@scripts/ensure-chromium.sh
 	@$(WITH_SERVICES) -- $(VENV)/bin/pytest -n 2 --dist loadgroup
+
+embedded-check: install ## CI's embedded job: embedded servers, migrate, demo, /health/ with a worker, a few tests
+	@HUB_EMBEDDED_SERVICES=always $(WITH_SERVICES) --create-db -- scripts/embedded-smoke.sh
 
 check: lint typecheck migrations-check deploy-check test ## Everything CI checks
 
