@@ -14,7 +14,7 @@ PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=stalking_hub.settings.base DEBUG=false 
 # not answer in development (HUB_EMBEDDED_SERVICES=auto|never|always; docs/configuration.md).
 WITH_SERVICES := $(PY) scripts/services.py exec
 
-.PHONY: help install services services-status db run demo test test-fast check lint fmt typecheck migrations-check deploy-check bench clean clean-data services-stop embedded-check _demo _run
+.PHONY: help install services services-status db run demo test test-fast check lint fmt typecheck migrations-check deploy-check bench clean clean-data services-stop embedded-check sso-provider _demo _run
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -55,6 +55,10 @@ _run: _demo
 	@# -e /dev/null: the settings read .env themselves without overriding the real environment;
 	@# honcho's own .env loading would override it (and hide an embedded server's address).
 	$(DEV_ENV) $(VENV)/bin/honcho start -f Procfile.dev -e /dev/null
+
+sso-provider: install ## A local test directory for trying single sign-on (docs/configuration.md)
+	@echo "Test OpenID provider at http://127.0.0.1:9400 (Ctrl-C stops it); development only."
+	$(VENV)/bin/oidc-provider-mock --port 9400 --user-claims-file stalking_hub/demo/sso_users.yaml
 
 test: install ## Run the whole test suite (browser tests included)
 	@scripts/ensure-chromium.sh
