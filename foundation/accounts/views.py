@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
@@ -124,7 +124,11 @@ def sso_callback(request: HttpRequest, provider: str) -> HttpResponse:
     claims = dict(token.get("userinfo") or {})
     if not claims.get("sub"):
         return _refused(request, chosen.label, "provider")
-    result = services.sign_in_with_provider(provider=chosen, claims=claims)
+    try:
+        result = services.sign_in_with_provider(provider=chosen, claims=claims)
+    except IntegrityError:
+        # Two first sign-ins of the same person at once: the other one created the account.
+        result = services.sign_in_with_provider(provider=chosen, claims=claims)
     if result.refusal is not None or result.user is None:
         refusal = result.refusal or services.SignInRefusal.NO_ROLE
         record_sign_in(
