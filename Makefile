@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON_VERSION := 3.12
 VENV := .venv
 PY := $(VENV)/bin/python
-DEV_ENV := DEBUG=true
+DEV_ENV := env DEBUG=true
 PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=stalking_hub.settings.base DEBUG=false HUB_READ_DOT_ENV=false \
 	SECRET_KEY=check-deploy-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH \
 	ALLOWED_HOSTS=hub.example.org DATABASE_URL=postgres://postgres@127.0.0.1:5432/stalking_hub \
