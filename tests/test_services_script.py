@@ -116,3 +116,32 @@ def test_env_file_fills_in_what_the_environment_does_not_set(tmp_path, monkeypat
     assert merged["DEBUG"] == "true"
     assert merged["REDIS_URL"] == "redis://real:6379/0"  # the real environment wins
     assert "DEBUG" not in services.effective_env({"HUB_READ_DOT_ENV": "false"})
+
+
+def test_embedded_server_that_fails_to_start_falls_back_to_how_to_start_the_real_one(
+    tmp_path, monkeypatch, capsys
+):
+    for name, value in {
+        "RUN_DIR": tmp_path,
+        "PG_DATA": tmp_path / "postgres",
+        "VALKEY_DATA": tmp_path / "valkey",
+        "STATE_FILE": tmp_path / "services.json",
+        "USERS_LOCK": tmp_path / "services.lock",
+        "CONTROL_LOCK": tmp_path / "services.control.lock",
+        "RUN_LOCK": tmp_path / "run.lock",
+    }.items():
+        monkeypatch.setattr(services, name, value)
+
+    def broken(preferred_port):
+        raise services.ServiceError("initdb failed: out of disk")
+
+    monkeypatch.setattr(services, "start_postgres", broken)
+    monkeypatch.setenv("HUB_READ_DOT_ENV", "false")
+    monkeypatch.setenv("HUB_EMBEDDED_SERVICES", "always")
+    ran = []
+    monkeypatch.setattr(services, "run_child", lambda command, env: ran.append(command) or 0)
+    assert services.main(["exec", "--", "true"]) == 1
+    err = capsys.readouterr().err
+    assert "Could not start the embedded servers: initdb failed: out of disk" in err
+    assert "Start it with: pg_ctlcluster" in err
+    assert ran == []  # the command does not run against nothing
