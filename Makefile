@@ -3,14 +3,18 @@ SHELL := /bin/bash
 PYTHON_VERSION := 3.12
 VENV := .venv
 PY := $(VENV)/bin/python
-DEV_ENV := DEBUG=true
+DEV_ENV := env DEBUG=true
 PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=stalking_hub.settings.base DEBUG=false HUB_READ_DOT_ENV=false \
 	SECRET_KEY=check-deploy-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH \
 	ALLOWED_HOSTS=hub.example.org DATABASE_URL=postgres://postgres@127.0.0.1:5432/stalking_hub \
 	REDIS_URL=redis://127.0.0.1:6379/0
 
 .DEFAULT_GOAL := help
-.PHONY: help install services db run demo test test-fast check lint precommit fmt typecheck migrations-check deploy-check bench clean
+# Runs a command with PostgreSQL and Redis: the machine's, or embedded ones from .venv when they do
+# not answer in development (HUB_EMBEDDED_SERVICES=auto|never|always; docs/configuration.md).
+WITH_SERVICES := $(PY) scripts/services.py exec
+
+.PHONY: help install services services-status db run demo test test-fast check lint precommit fmt typecheck migrations-check deploy-check bench clean clean-data services-stop embedded-check sso-provider _demo _run
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -24,24 +28,44 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 install: $(VENV)/.installed ## Create .venv with Python 3.12 and install the locked dependencies
 
-services: ## Check that PostgreSQL and Redis answer (says how to start them if not)
-	@scripts/check-services.sh
+services: install ## Check that PostgreSQL and Redis answer, or that embedded ones can start
+	@$(WITH_SERVICES) -- true
 
-db: install services ## Create the development database if missing, then migrate
-	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='stalking_hub'" | grep -q 1 \
-		|| createdb -h 127.0.0.1 -U postgres stalking_hub
+services-status: install ## Show the embedded PostgreSQL and Valkey under .run/ (if any)
+	@$(PY) scripts/services.py status
+
+services-stop: install ## Stop embedded servers left running by a killed command (data kept)
+	@$(PY) scripts/services.py stop
+
+db: install ## Create the development database if missing, then migrate
+	@$(WITH_SERVICES) --create-db -- $(DEV_ENV) $(PY) manage.py migrate --noinput
+
+demo: install ## Load the demo agencies, users and data
+	@$(WITH_SERVICES) --create-db -- $(MAKE) --no-print-directory _demo
+
+_demo:
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
-
-demo: db ## Load the demo agencies, users and data
 	$(DEV_ENV) $(PY) manage.py seed_demo
 
-run: demo ## Run web + Celery worker + beat with demo data at http://127.0.0.1:8000
-	@echo "Stalking Hub: http://127.0.0.1:8000 (Ctrl-C stops web, worker and beat)"
-	$(DEV_ENV) $(VENV)/bin/honcho -f Procfile.dev start
+run: install ## Run web + Celery worker + beat with demo data at http://127.0.0.1:8000
+	@$(WITH_SERVICES) --run --create-db -- $(MAKE) --no-print-directory _run
 
-test: install services ## Run the whole test suite (browser tests included)
+_run: _demo
+	@echo "Stalking Hub: http://127.0.0.1:8000 (Ctrl-C stops web, worker and beat)"
+	@# -e /dev/null: the settings read .env themselves without overriding the real environment;
+	@# honcho's own .env loading would override it (and hide an embedded server's address).
+	$(DEV_ENV) $(VENV)/bin/honcho start -f Procfile.dev -e /dev/null
+
+sso-provider: install ## A local test directory for trying single sign-on (docs/configuration.md)
+	@echo "Test OpenID provider at http://127.0.0.1:9400 (Ctrl-C stops it); development only."
+	$(VENV)/bin/oidc-provider-mock --port 9400 --user-claims-file stalking_hub/demo/sso_users.yaml
+
+test: install ## Run the whole test suite (browser tests included)
 	@scripts/ensure-chromium.sh
-	$(VENV)/bin/pytest -n 2 --dist loadgroup
+	@$(WITH_SERVICES) -- $(VENV)/bin/pytest -n 2 --dist loadgroup
+
+embedded-check: install ## CI's embedded job: embedded servers, migrate, demo, /health/ with a worker, a few tests
+	@HUB_EMBEDDED_SERVICES=always $(WITH_SERVICES) --create-db -- scripts/embedded-smoke.sh
 
 check: lint precommit typecheck migrations-check deploy-check test ## Everything CI checks
 
@@ -59,14 +83,18 @@ fmt: install ## Format and fix what ruff can
 typecheck: install ## mypy with django-stubs
 	$(VENV)/bin/mypy .
 
-migrations-check: install services ## Fail if a model change has no migration
-	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+migrations-check: install ## Fail if a model change has no migration
+	@$(WITH_SERVICES) -- $(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 deploy-check: install ## Django's deployment checks under production settings
 	$(PROD_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
-bench: install services ## Run the benchmarks in bench/ (see bench/README.md)
-	$(PY) bench/sweep.py
+bench: install ## Run the benchmarks in bench/ (see bench/README.md)
+	@$(WITH_SERVICES) -- $(PY) bench/sweep.py
 
-clean: ## Remove the virtualenv and generated files
-	rm -rf $(VENV) staticfiles .run
+clean-data: ## Delete .run/ (embedded PostgreSQL and Valkey data, beat schedule); stops them first
+	@if [ -x $(PY) ] && [ -d .run ]; then $(PY) scripts/services.py stop >/dev/null || exit 1; fi
+	rm -rf .run
+
+clean: clean-data ## Remove the virtualenv and generated files
+	rm -rf $(VENV) staticfiles

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 
 from foundation.accounts.models import Role, User
-from foundation.accounts.selectors import is_mfa_verified
+from foundation.accounts.selectors import is_mfa_satisfied
 
 
 class HubAdminSite(admin.AdminSite):
@@ -23,7 +23,7 @@ class HubAdminSite(admin.AdminSite):
             return False
         if not user.has_role(Role.ADMIN):
             return False
-        return not settings.HUB_REQUIRE_MFA or is_mfa_verified(user)
+        return not settings.HUB_REQUIRE_MFA or is_mfa_satisfied(request)
 
     def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Any:
         """A signed-in user without admin rights gets a 404, like every other denied page."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from foundation.accounts.models import Agency, Role, User
+from foundation.accounts.oidc_config import OidcProvider
 from tests.factories import AgencyFactory, UserFactory
+from tests.oidc import LocalProvider, running_provider
 
 HOME_FORCE = "Home Force"
 ISAC_SERVICE = "Home Stalking Advocacy"
@@ -117,3 +121,28 @@ ROLE_FIXTURES = [
 def persona(request: pytest.FixtureRequest) -> User:
     """Indirect parametrisation: `@pytest.mark.parametrize("persona", [...], indirect=True)`."""
     return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="session")
+def oidc_server() -> Iterator[LocalProvider]:
+    """A real OpenID provider on a loopback port, for the whole test session."""
+    with running_provider() as server:
+        yield server
+
+
+@pytest.fixture
+def force_provider(settings, oidc_server: LocalProvider, home_force: Agency) -> OidcProvider:
+    """The home force's identity provider, configured as HUB_OIDC_PROVIDERS would."""
+    provider = oidc_server.provider(agency=home_force.name)
+    settings.HUB_OIDC_PROVIDERS = {provider.key: provider}
+    return provider
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback port nothing listens on (bound and released at once)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -24,3 +24,8 @@ def test_seed_demo_creates_one_user_per_role_and_is_idempotent(settings):
     assert roles == set(Role.values)
     coordinator = User.objects.get(email=demo_email("coordinator"))
     assert coordinator.check_password(DEMO_PASSWORD)
+    # The local test directory's groups (`make sso-provider`) are mapped, once.
+    from foundation.accounts.models import GroupRoleMapping
+    from stalking_hub.demo.sso import DEMO_MAPPINGS
+
+    assert GroupRoleMapping.objects.filter(provider="demo").count() == len(DEMO_MAPPINGS)

@@ -96,6 +96,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # Single sign-on: the provider key (HUB_OIDC_PROVIDERS) and its stable subject identifier.
+    # Empty for local password + TOTP accounts. An SSO account's roles, qualifications and
+    # agency come only from the provider's group claims (GroupRoleMapping), at every sign-in.
+    sso_provider = models.CharField("sign-in provider", max_length=32, blank=True)
+    sso_subject = models.CharField("subject at the provider", max_length=255, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -106,6 +111,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["full_name"]
         indexes = [models.Index(fields=["agency"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sso_provider", "sso_subject"],
+                condition=~models.Q(sso_provider=""),
+                name="accounts_user_one_account_per_sso_identity",
+            )
+        ]
 
     def __str__(self) -> str:
         # Staff names are not victim data, but the id keeps logs and admin titles neutral.
@@ -117,6 +129,49 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def role_labels(self) -> list[str]:
         return [Role(role).label for role in self.roles if role in Role.values]
+
+    @property
+    def is_sso(self) -> bool:
+        return bool(self.sso_provider)
+
+
+@pghistory.track()
+class GroupRoleMapping(models.Model):
+    """A directory group at a sign-in provider, and the roles and qualifications it gives.
+
+    Re-applied at every single sign-on: a user's roles are the union over the groups the
+    provider says they belong to; a user it gives no role cannot sign in
+    (docs/configuration.md, "Single sign-on").
+    """
+
+    provider = models.CharField(
+        max_length=32, help_text="The provider's key in HUB_OIDC_PROVIDERS, e.g. force."
+    )
+    group = models.CharField(
+        max_length=255,
+        help_text="The value in the provider's groups claim, exactly as sent "
+        "(Entra ID: the group's object ID, or an app role name).",
+    )
+    description = models.CharField(
+        max_length=200, blank=True, help_text="What the group is, for the next administrator."
+    )
+    roles = ArrayField(
+        models.CharField(max_length=32, choices=Role.choices), default=list, blank=True
+    )
+    grants_enhanced_champion = models.BooleanField("enhanced champion", default=False)
+    grants_srp_assessor = models.BooleanField("trained SRP assessor", default=False)
+    grants_manager = models.BooleanField("manager", default=False)
+
+    class Meta:
+        ordering = ["provider", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "group"], name="accounts_groupmapping_unique_group"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.description or self.group}"
 
 
 class UserSession(AbstractBaseSession):

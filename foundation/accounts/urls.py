@@ -8,7 +8,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.logout_view, name="logout"),
+    path("sso/<slug:provider>/", views.sso_start, name="sso_start"),
+    path("sso/<slug:provider>/callback/", views.sso_callback, name="sso_callback"),
     path("", views.account, name="account"),
     path("mfa/", views.mfa, name="mfa"),
     path("mfa/enrol/", views.mfa_enrol, name="mfa_enrol"),

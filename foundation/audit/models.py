@@ -9,6 +9,8 @@ class AccessRecord(models.Model):
     class Action(models.TextChoices):
         CONSULT = "consult", "Consult"
         DISCLOSE = "disclose", "Disclose"
+        # A single sign-on through an agency's identity provider, let in or refused.
+        SIGN_IN = "sign_in", "Sign-in"
 
     class Outcome(models.TextChoices):
         ALLOWED = "allowed", "Allowed"

@@ -52,13 +52,14 @@ def _limit_waiting(cursor: CursorWrapper, *, keep_previous: bool) -> tuple[str, 
 
 def record_access(
     *,
-    user: User,
+    user: User | None,
     action: str,
     object_type: str,
     object_id: object,
     need: str = "",
     justification: str = "",
     outcome: str = AccessRecord.Outcome.ALLOWED,
+    agency_name: str = "",
 ) -> AccessRecord:
     """Write one access record synchronously, waiting at most HUB_AUDIT_TIMEOUT_MS.
 
@@ -68,7 +69,6 @@ def record_access(
     # transaction ends, so the caller's own timeouts are read first and put back afterwards.
     # Outside one, the atomic block below is the whole transaction and takes them with it.
     inside_transaction = connection.in_atomic_block or not connection.get_autocommit()
-    agency_name = user.agency.name if user.agency_id and user.agency else ""
     try:
         # A savepoint: a failed write must not poison the caller's transaction (rolling it back
         # also undoes the timeouts), and the caller still learns that it failed.
@@ -76,8 +76,10 @@ def record_access(
             previous = _limit_waiting(cursor, keep_previous=inside_transaction)
             record = AccessRecord.objects.create(
                 user=user,
-                roles=",".join(user.roles),
-                agency_name=agency_name,
+                roles=",".join(user.roles) if user else "",
+                agency_name=(
+                    user.agency.name if user and user.agency_id and user.agency else agency_name
+                ),
                 action=action,
                 outcome=outcome,
                 object_type=object_type,
@@ -96,6 +98,27 @@ def record_access(
     except DatabaseError as exc:
         logger.error("access record not written (request %s)", current_request_id.get())
         raise AuditUnavailable from exc
+
+
+def record_sign_in(
+    *, user: User | None, provider: str, allowed: bool, reason: str = "", agency_name: str = ""
+) -> AccessRecord:
+    """Record a single sign-on, let in or refused.
+
+    A refused person may have no account (`user` None): `reason` then says why, with the
+    provider's opaque subject id, never a name or an e-mail address. `agency_name` is the
+    provider's agency, recorded when there is no user to take it from. Raises AuditUnavailable
+    if the record cannot be written.
+    """
+    return record_access(
+        user=user,
+        action=AccessRecord.Action.SIGN_IN,
+        object_type="sign_in_provider",
+        object_id=provider,
+        justification=reason,
+        outcome=AccessRecord.Outcome.ALLOWED if allowed else AccessRecord.Outcome.DENIED,
+        agency_name=agency_name,
+    )
 
 
 def record_consultations(

@@ -12,6 +12,12 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from foundation.accounts.oidc_config import (
+    provider_logout_origins,
+    read_providers,
+    read_recheck_minutes,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -91,6 +97,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "foundation.accounts.middleware.SessionLimitMiddleware",
+    "foundation.accounts.middleware.SsoSessionCheckMiddleware",
     "foundation.accounts.middleware.RequireMFAMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "foundation.audit.middleware.AuditFailClosedMiddleware",
@@ -148,6 +155,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # MFA for every account; off by default only in development so the demo logins work at once.
 HUB_REQUIRE_MFA: bool = env.bool("HUB_REQUIRE_MFA", default=not DEBUG)
 OTP_TOTP_ISSUER = env.str("HUB_OTP_ISSUER", default="Stalking Hub")
+
+# Single sign-on with each agency's identity provider (OpenID Connect), configured per provider
+# from the environment (foundation/accounts/oidc_config.py, docs/configuration.md). Agencies
+# without one keep local password + TOTP accounts.
+HUB_OIDC_PROVIDERS = read_providers(env)
+# An SSO session is re-checked with its provider (token refresh) this often; never over an hour.
+HUB_OIDC_RECHECK_MINUTES: int = read_recheck_minutes(env)
 
 # Lockout keyed on username + IP together: one person cannot lock out a whole force that sits
 # behind a shared proxy address, and one address cannot guess at many usernames unnoticed.
@@ -207,7 +221,9 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # Sign-out continues to a provider's own sign-out page where one is set to
+    # (HUB_OIDC_<KEY>_LOGOUT_AT_PROVIDER): browsers apply form-action to that redirect.
+    "form-action": [CSP.SELF, *provider_logout_origins(HUB_OIDC_PROVIDERS)],
     "frame-ancestors": [CSP.NONE],
 }
 # HSTS preload is a decision a force takes for its own domain (docs/configuration.md).
@@ -330,5 +346,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # authlib logs token responses at DEBUG; keep it quiet whatever the root level.
+        "authlib": {"level": "WARNING"},
     },
 }

@@ -200,9 +200,10 @@ def test_case_page_queries_do_not_grow_with_flags(client, coordinator):
         response = client.get(reverse("cases:detail", args=[case.pk]))
     assert response.status_code == 200
     assert "Cross-border" in response.content.decode()
-    # A fixed number: one query per flag rule, and one insert for the panels' access records
-    # (each panel shown is recorded with its facet), whatever the case holds.
-    assert len(captured) <= 22
+    # A fixed number: one query per flag rule, one insert for the panels' access records (each
+    # panel shown is recorded with its facet), and each audit write's bounded lock wait (set
+    # and restored around it), whatever the case holds.
+    assert len(captured) <= 25
     bigger = CaseFactory(cross_border_forces=["WM", "GM", "NY"])
     RiskAssessmentFactory.create_batch(3, case=bigger)
     with CaptureQueriesContext(connection) as captured_bigger:

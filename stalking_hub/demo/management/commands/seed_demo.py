@@ -10,6 +10,7 @@ from stalking_hub.demo.feed import seed_feed
 from stalking_hub.demo.people import seed_people
 from stalking_hub.demo.referrals import seed_referrals
 from stalking_hub.demo.risk import seed_risk_assessments
+from stalking_hub.demo.sso import seed_group_mappings
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             seed_accounts()
+            seed_group_mappings()  # for the local test directory (`make sso-provider`)
         self.stdout.write("Importing two years of synthetic crime logs (about a minute)…")
         seed_feed()  # the synthetic feed, through the real import and signal rules
         seed_cases()  # reviews and cases on the logs; keep after any demo feed import
