@@ -155,9 +155,7 @@ class GroupRoleMapping(models.Model):
     description = models.CharField(
         max_length=200, blank=True, help_text="What the group is, for the next administrator."
     )
-    roles = ArrayField(
-        models.CharField(max_length=32, choices=Role.choices), default=list, blank=True
-    )
+    roles = ArrayField(models.CharField(max_length=32, choices=Role), default=list, blank=True)
     grants_enhanced_champion = models.BooleanField("enhanced champion", default=False)
     grants_srp_assessor = models.BooleanField("trained SRP assessor", default=False)
     grants_manager = models.BooleanField("manager", default=False)
