@@ -130,7 +130,9 @@ def test_embedded_server_that_fails_to_start_falls_back_to_how_to_start_the_real
         "CONTROL_LOCK": tmp_path / "services.control.lock",
         "RUN_LOCK": tmp_path / "run.lock",
     }.items():
-        monkeypatch.setattr(services, name, value)
+        monkeypatch.setattr(services, name, value, raising=False)
+        # The servers' own module reads its paths from its globals.
+        monkeypatch.setattr(sys.modules["embedded_servers"], name, value)
 
     def broken(preferred_port):
         raise services.ServiceError("initdb failed: out of disk")
