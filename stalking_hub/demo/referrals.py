@@ -134,6 +134,21 @@ REASONS = (
     "The suspect is on licence; probation to consider licence conditions and a risk review.",
     "High-risk case: the victim needs safety planning and support through the court process.",
 )
+# What the victim agreed to share: an advocacy service needs to reach her; probation works with
+# the suspect and does not get her contact details (docs/access.md, tick by tick).
+SHARED_ITEMS: dict[bool, list[str]] = {
+    True: [
+        Referral.SharedItem.CASE_SUMMARY,
+        Referral.SharedItem.VICTIM_CONTACT,
+        Referral.SharedItem.RISK_ASSESSMENT,
+        Referral.SharedItem.SAFETY_CONCERNS,
+    ],
+    False: [
+        Referral.SharedItem.CASE_SUMMARY,
+        Referral.SharedItem.SUSPECT_DETAILS,
+        Referral.SharedItem.CRIME_LOGS,
+    ],
+}
 SAFE_CONTACT = (
     "Never leave voicemail: the suspect may have access to her phone. Text first from a "
     "withheld number and call only between 10:00 and 14:00.",
@@ -184,11 +199,7 @@ def _walk(
             else ""
         ),
         authorised_by=users["tactical"] if without_consent else None,
-        shared_items=[
-            Referral.SharedItem.CASE_SUMMARY,
-            Referral.SharedItem.VICTIM_CONTACT,
-            Referral.SharedItem.RISK_ASSESSMENT,
-        ],
+        shared_items=SHARED_ITEMS[agency.kind == Agency.Kind.ISAC_SERVICE],
         safe_contact=SAFE_CONTACT[index % len(SAFE_CONTACT)],
         referred_by=coordinator,
         created_at=created,
