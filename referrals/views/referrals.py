@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Facet
-from cases.permissions import CaseNeed, facets_for, get_case_for_user
+from cases.permissions import CaseNeed, cases_visible_to, facets_for, get_case_for_user
 from cases.selectors import case_areas
 from foundation.accounts.roles import is_hub_staff
 from foundation.lib.http import AuthenticatedHttpRequest
@@ -55,12 +55,18 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = form.cleaned_data["state"] if form.is_valid() else ""
     referrals = selectors.referral_list(request.user, state=state)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    case_ids = {referral.case_id for referral in page.object_list}
     return render(
         request,
         "referrals/referral_list.html",
         {
             "form": form,
             "page": page,
+            "hub_staff": is_hub_staff(request.user),
+            # A case reference is a link where the user may open the case (one query).
+            "open_case_ids": set(
+                cases_visible_to(request.user).filter(pk__in=case_ids).values_list("pk", flat=True)
+            ),
             "query": query_without_page(request),
             "can_refer": can_refer(request.user),
             "now": timezone.now(),

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseShare, CrimeLog
 from foundation.accounts.models import Agency, User
-from foundation.lib.working_time import add_working_days, subtract_working_time
+from foundation.lib.working_time import subtract_working_time
 from referrals.models import (
     AdviceCategory,
     AdviceRequest,
@@ -37,6 +37,7 @@ from referrals.models import (
 )
 from referrals.models.referrals import FACETS_BEFORE_ACCEPTANCE
 from referrals.services.advice import DUE_SOON_NOTICE, due_at_for
+from referrals.services.referrals import response_due_at
 from stalking_hub.demo.accounts import ISAC, demo_email
 
 PROBATION = "Northshire Probation Delivery Unit"
@@ -226,7 +227,7 @@ def _walk(
         referral.state_changed_at = at
         if state == State.SENT:
             referral.sent_at = at
-            referral.response_due_at = add_working_days(at, 2)
+            referral.response_due_at = response_due_at(sent_at=at, urgency=plan.urgency)
             referral.share = CaseShare.objects.create(
                 case=case,
                 agency=agency,
