@@ -288,3 +288,25 @@ def test_caseload_highlights_overdue_contacts_and_safety_plan_reviews(
     assert body.count("Review overdue") == 1
     # Case references are links.
     assert reverse("cases:detail", args=[stale.case_id]) in body
+
+
+def test_a_refused_contact_shows_its_error_once(client, isac, isac_service):
+    from datetime import timedelta as _timedelta
+
+    referral = ReferralFactory(agency=isac_service, active=True, caseworker=isac)
+    client.force_login(isac)
+    future = timezone.localtime() + _timedelta(days=2)
+    response = client.post(
+        reverse("referrals:contact_create", args=[referral.pk]),
+        {
+            "contact_at": future.strftime("%Y-%m-%dT%H:%M"),
+            "channel": "phone",
+            "outcome": "made",
+            "notes": "Kept",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert not Contact.objects.exists()
+    assert body.count("cannot be in the future") == 1
+    assert "Kept" in body  # nothing typed is lost
