@@ -135,6 +135,16 @@ class JudgementForm(forms.Form):
         help_text="When the risk must be assessed again. A reminder goes out on the day.",
     )
 
+    def __init__(self, *args: Any, reason_always: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if reason_always:
+            # A tool with no cut-off has no computed level to differ from: the assessor's
+            # level always needs its reason (docs/risk-instruments.md).
+            self.fields["reason"].label = "Reason for the final level (required)"
+            self.fields["reason"].help_text = (
+                "Required for this tool: it has no score cut-off, so say why you chose the level."
+            )
+
     def clean_review_date(self) -> date:
         review_date: date = self.cleaned_data["review_date"]
         if review_date <= timezone.localdate():

@@ -348,3 +348,30 @@ def test_unknown_instrument_is_404(client, coordinator, case):
     client.force_login(coordinator)
     assert client.get(reverse("risk:new", args=[case.pk, "nope"])).status_code == 404
     assert instrument("four").is_active
+
+
+def test_a_judgement_problem_points_to_the_judgement_not_the_questions(client, coordinator, case):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("risk:new", args=[case.pk, "dash"]),
+        form_data(dash_answers(3), save="1", final_level="high"),
+    )
+    body = response.content.decode()
+    assert "see the messages by each question" not in body
+    assert "Your judgement</a> needs attention" in body
+
+
+def test_a_tool_with_no_cut_off_says_the_reason_is_always_required(client, coordinator, case):
+    from tests.factories.risk import sdash_answers
+
+    client.force_login(coordinator)
+    page = client.get(reverse("risk:new", args=[case.pk, "sdash"])).content.decode()
+    assert "Reason for the final level (required)" in page
+    assert "always for this tool" in page
+    response = client.post(
+        reverse("risk:new", args=[case.pk, "sdash"]),
+        form_data(sdash_answers(3), save="1", final_level="medium"),
+    )
+    assert "a reason is required" in response.context["judgement_form"].errors["reason"][0]
+    dash = client.get(reverse("risk:new", args=[case.pk, "dash"])).content.decode()
+    assert "Reason for the final level (required)" not in dash
