@@ -16,6 +16,7 @@ from cases.forms import (
     CaseEditForm,
     CaseFilterForm,
     CloseCaseForm,
+    SearchForm,
 )
 from cases.models import Case, CaseParty, Facet, PartyRole
 from cases.panels import panels_for
@@ -54,6 +55,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": [(case, flags.get(case.pk, [])) for case in cases],
             "query": query_without_page(request),
             "can_manage": can_manage_case(request.user),
+            "search_form": SearchForm(),
         },
     )
 

@@ -20,6 +20,7 @@ from cases.forms import (
     BulkReviewForm,
     QueueFilterForm,
     ReviewForm,
+    SearchForm,
 )
 from cases.models import CrimeLog, SignalKind
 from cases.permissions import (
@@ -83,6 +84,7 @@ def _queue_page(
             "signal_counts": _signal_count_links(plain, counts, selected=filters.signal),
             "signal_labels": dict(SignalKind.choices),
             "bulk_form": bulk_form,
+            "search_form": SearchForm(),
             **(extra or {}),
         },
     )
