@@ -344,3 +344,25 @@ def log_id_by_reference(reference: str) -> int | None:
         CrimeLog.objects.filter(reference__iexact=reference).values_list("pk", flat=True)[:2]
     )
     return ids[0] if len(ids) == 1 else None
+
+
+# --- The auditor's filter ---------------------------------------------------------------------
+
+
+def audit_targets_for_reference(reference: str) -> list[tuple[str, str]]:
+    """The case and the crime logs with this exact reference (any letter case), as the access
+    audit names them: for the auditor's filter by reference (foundation/audit/references.py).
+
+    Only these two kinds, by exact reference: nothing of the records themselves is returned.
+    """
+    targets = [
+        ("cases.case", str(pk))
+        for pk in Case.objects.filter(reference__iexact=reference).values_list("pk", flat=True)
+    ]
+    targets += [
+        ("cases.crimelog", str(pk))
+        for pk in CrimeLog.objects.filter(reference__iexact=reference).values_list("pk", flat=True)[
+            :20
+        ]
+    ]
+    return targets

@@ -1,10 +1,13 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from foundation.accounts import services
-from foundation.accounts.models import Agency, User
+from foundation.accounts.models import Agency, Role, User
 
 
 @admin.register(Agency)
@@ -17,7 +20,7 @@ class AgencyAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "agency", "roles", "is_active"]
+    list_display = ["email", "full_name", "agency", "role_names", "is_active"]
     list_filter = ["is_active", "agency", "is_enhanced_champion", "is_srp_assessor", "is_manager"]
     search_fields = ["email", "full_name"]
     actions = ["reset_mfa", "deactivate"]
@@ -41,6 +44,24 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "roles":
+            # A checkbox per role, by its display name; the internal codes are what is stored.
+            return forms.TypedMultipleChoiceField(
+                label="Roles",
+                choices=Role.choices,
+                coerce=str,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="A user may hold several roles (docs/access.md).",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="Roles")
+    def role_names(self, user: User) -> str:
+        labels = dict(Role.choices)
+        return ", ".join(str(labels.get(role, role)) for role in user.roles)
 
     @admin.action(description="Reset MFA (the user enrols again at next sign-in)")
     def reset_mfa(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
