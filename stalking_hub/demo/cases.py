@@ -178,8 +178,16 @@ def _review(*, now: datetime) -> int:
             )
         reviewed += len(logs)
         used_people.update(_people_on(log_ids))
-        # Spread the openings over the past weeks (within this year: references carry it).
-        opened = max(now - timedelta(days=4 * index), _start_of_year(now))
+        # Spread the openings over the past weeks (within this year: references carry it),
+        # never before the latest log the case reviews was recorded.
+        opened = min(
+            max(
+                now - timedelta(days=4 * index),
+                _start_of_year(now),
+                logs[0].recorded_at + timedelta(hours=2),
+            ),
+            now - timedelta(minutes=1),
+        )
         Case.objects.filter(pk=case.pk).update(opened_at=opened)
         LogReview.objects.filter(case=case).update(reviewed_at=opened)
         if index >= first_closed:

@@ -184,7 +184,10 @@ def _walk(
     """Create the referral and move it along its path, backdated like a real history."""
     coordinator = users["coordinator"]
     receiver = users["isac"] if agency.kind == Agency.Kind.ISAC_SERVICE else users["partner"]
-    created = now - timedelta(days=plan.days_ago, hours=2)
+    # Never before the case was opened: a referral is made from an open case.
+    created = max(now - timedelta(days=plan.days_ago, hours=2), case.opened_at + timedelta(hours=1))
+    if created >= now - timedelta(minutes=30):
+        created = case.opened_at + (now - case.opened_at) / 4
     without_consent = plan.consent != Referral.Consent.GIVEN
     referral = Referral.objects.create(
         case=case,
@@ -219,7 +222,8 @@ def _walk(
     }
     for state in plan.path[1:]:
         step, by = steps[state]
-        at = min(at + step, now - timedelta(minutes=5))
+        # Backdated like a real history, each step after the last and all before now.
+        at = min(at + step, at + (now - at) / 2)
         ReferralTransition.objects.create(
             referral=referral, from_state=referral.state, to_state=state, at=at, by=by
         )
@@ -263,6 +267,11 @@ def _walk(
     return referral
 
 
+def _between(start: datetime, wanted: datetime, now: datetime) -> datetime:
+    """`wanted`, or, if that is not yet past, a moment after `start` and before now."""
+    return min(wanted, start + (now - start) * 0.8)
+
+
 def _casework(referral: Referral, index: int, users: dict[str, User], now: datetime) -> None:
     worker = referral.caseworker or users["isac"]
     start = referral.state_changed_at if referral.state != State.CLOSED else referral.sent_at
@@ -303,7 +312,7 @@ def _casework(referral: Referral, index: int, users: dict[str, User], now: datet
         rationale="Fixated behaviour, escalating frequency, visits to the home; the victim "
         "reports feeling unable to go out alone.",
         assessed_by=worker,
-        assessed_at=start + timedelta(days=3),
+        assessed_at=_between(start, start + timedelta(days=3), now),
     )
     today = timezone.localdate(now)
     versions = (
@@ -323,8 +332,11 @@ def _casework(referral: Referral, index: int, users: dict[str, User], now: datet
         created = start + timedelta(days=4 + 10 * (number - 1))
         if created >= now and number > 1:
             break
+        created = _between(start, created, now)
         current = number == len(versions) or start + timedelta(days=14) >= now
         review_on = today + timedelta(days=(-1, 7, 14)[index % 3]) if current else created.date()
+        # A review date is never before the plan was made.
+        review_on = max(review_on, timezone.localdate(created))
         SafetyPlan.objects.create(
             referral=referral,
             version=number,
@@ -353,6 +365,8 @@ def _casework(referral: Referral, index: int, users: dict[str, User], now: datet
         (20, JusticeMilestone.Kind.CHARGE, "Charged with stalking (s.2A)."),
     ):
         happened = timezone.localdate(start) + timedelta(days=days)
+        # Not before the case was opened, and (past events only) not in the future.
+        happened = max(happened, timezone.localdate(referral.case.opened_at))
         if happened <= today:
             JusticeMilestone.objects.create(
                 referral=referral,
