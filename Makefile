@@ -10,7 +10,7 @@ PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=stalking_hub.settings.base DEBUG=false 
 	REDIS_URL=redis://127.0.0.1:6379/0
 
 .DEFAULT_GOAL := help
-.PHONY: help install services db run demo test test-fast check lint precommit fmt typecheck migrations-check deploy-check bench clean
+.PHONY: help install node services db run demo test test-fast check lint precommit fmt typecheck migrations-check deploy-check bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -23,6 +23,14 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	@touch $@
 
 install: $(VENV)/.installed ## Create .venv with Python 3.12 and install the locked dependencies
+
+# Test-only JavaScript (axe-core for the accessibility checks), exactly as package-lock.json says.
+node_modules/.installed: package.json package-lock.json
+	@scripts/ensure-node.sh
+	npm ci --no-audit --no-fund
+	@touch $@
+
+node: node_modules/.installed ## Install the test-only npm packages (axe-core) with npm ci
 
 services: ## Check that PostgreSQL and Redis answer (says how to start them if not)
 	@scripts/check-services.sh
@@ -39,7 +47,7 @@ run: demo ## Run web + Celery worker + beat with demo data at http://127.0.0.1:8
 	@echo "Stalking Hub: http://127.0.0.1:8000 (Ctrl-C stops web, worker and beat)"
 	$(DEV_ENV) $(VENV)/bin/honcho -f Procfile.dev start
 
-test: install services ## Run the whole test suite (browser tests included)
+test: install services node ## Run the whole test suite (browser tests included, axe-core checks)
 	@scripts/ensure-chromium.sh
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
@@ -69,4 +77,4 @@ bench: install services ## Run the benchmarks in bench/ (see bench/README.md)
 	$(PY) bench/sweep.py
 
 clean: ## Remove the virtualenv and generated files
-	rm -rf $(VENV) staticfiles .run
+	rm -rf $(VENV) staticfiles .run node_modules
