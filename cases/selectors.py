@@ -281,9 +281,7 @@ def case_parties(case: Case, *, facets: Collection[str] | None = None) -> list[C
 
 def case_areas(case: Case) -> list[str]:
     """The areas of the case's logs (part of its existence: enough to decide on a referral)."""
-    return sorted(
-        {area for area in case.logs.values_list("area", flat=True).distinct() if area}
-    )
+    return sorted({area for area in case.logs.values_list("area", flat=True).distinct() if area})
 
 
 def case_logs(case: Case) -> list[CaseLog]:

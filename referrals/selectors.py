@@ -175,9 +175,7 @@ def _caseload_row(referral: Referral, now: datetime) -> CaseloadRow:
     )
 
 
-def caseload(
-    agency: Agency, *, now: datetime
-) -> tuple[list[CaseworkerLoad], list[CaseloadRow]]:
+def caseload(agency: Agency, *, now: datetime) -> tuple[list[CaseworkerLoad], list[CaseloadRow]]:
     """Open casework per caseworker of the service, and accepted referrals nobody holds yet;
     each flagged when a contact or the safety plan's review is overdue."""
     open_work = (

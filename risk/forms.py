@@ -147,7 +147,9 @@ class JudgementForm(forms.Form):
             # A tool with no cut-off has no computed level to differ from: the assessor's
             # level always needs its reason (docs/risk-instruments.md).
             self.fields["reason"].label = "Reason for the final level (required)"
-            self.fields["reason"].help_text = (
+            self.fields[
+                "reason"
+            ].help_text = (
                 "Required for this tool: it has no score cut-off, so say why you chose the level."
             )
 

@@ -98,9 +98,7 @@ def get_case_for_risk(user: User, case_id: object, *, assess: bool = False) -> C
         return get_case_for_user(
             user, case_id, need=CaseNeed.ASSESS_RISK, permitted=can_assess(user)
         )
-    return get_case_for_user(
-        user, case_id, need=Facet.RISK_SUMMARY, permitted=can_view_risk(user)
-    )
+    return get_case_for_user(user, case_id, need=Facet.RISK_SUMMARY, permitted=can_view_risk(user))
 
 
 def get_instrument_for_user(user: User, key: str) -> Instrument:

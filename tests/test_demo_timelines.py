@@ -73,9 +73,11 @@ def test_the_seeded_timelines_are_in_order():
             (referral.closed_at, referral.decided_at or referral.sent_at),
         ):
             if later is not None:
-                assert earlier is not None and earlier <= later <= now, referral.pk
+                assert earlier is not None, referral.pk
+                assert earlier <= later <= now, referral.pk
         if referral.response_due_at:
-            assert referral.sent_at is not None and referral.sent_at < referral.response_due_at
+            assert referral.sent_at is not None
+            assert referral.sent_at < referral.response_due_at
     for contact in Contact.objects.select_related("referral"):
         assert contact.referral.sent_at <= contact.contact_at <= now
     for plan in SafetyPlan.objects.select_related("referral"):

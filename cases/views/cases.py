@@ -116,7 +116,7 @@ def case_page_facets(
 ) -> list[str]:
     """The facets the case page itself shows (beyond existence): recorded for the audit."""
     shown_roles = {party.role for party in parties}
-    needs = [facet for role, facet in PARTY_FACETS.items() if role in shown_roles]
+    needs: list[str] = [facet for role, facet in PARTY_FACETS.items() if role in shown_roles]
     if logs_shown:
         needs.append(Facet.LOG_SUMMARIES)
     if Facet.RISK_SUMMARY in facets:
@@ -126,7 +126,10 @@ def case_page_facets(
 
 def withheld_party_labels(facets: frozenset[Facet]) -> list[str]:
     """What the page says is not shared (so a partner knows to ask, not that nobody exists)."""
-    labels = {PartyRole.VICTIM: "The victim's identity", PartyRole.SUSPECT: "The suspect's details"}
+    labels: dict[str, str] = {
+        PartyRole.VICTIM: "The victim's identity",
+        PartyRole.SUSPECT: "The suspect's details",
+    }
     return [labels[role] for role, facet in PARTY_FACETS.items() if facet not in facets]
 
 

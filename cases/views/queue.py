@@ -30,7 +30,7 @@ from cases.permissions import (
     get_logs_for_user,
 )
 from cases.services import CaseError
-from cases.views.common import PAGE_SIZE, query_without_page
+from cases.views.common import PAGE_SIZE
 from foundation.accounts.models import Role
 from foundation.lib.http import AuthenticatedHttpRequest
 

@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -8,8 +9,8 @@ from foundation.audit.access import Need, object_type_of
 from foundation.audit.export import EXPORT_LIMIT, csv_lines
 from foundation.audit.forms import AccessRecordFilterForm
 from foundation.audit.models import AccessRecord
-from foundation.audit.services import record_access
 from foundation.audit.permissions import can_view_access_records
+from foundation.audit.services import record_access
 from foundation.lib.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
@@ -44,7 +45,7 @@ def access_record_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def access_record_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+def access_record_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The filtered records as CSV. The export is a disclosure: recorded (with the filter and
     the count, need "disclose") before anything is served; nothing is served if it cannot be."""
     if not can_view_access_records(request.user):
@@ -61,7 +62,9 @@ def access_record_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         object_type=object_type_of(AccessRecord),
         object_id="export",
         need=Need.DISCLOSE,
-        justification=f"CSV export of {count} access records; filter: {selectors.describe(filters)}",
+        justification=(
+            f"CSV export of {count} access records; filter: {selectors.describe(filters)}"
+        ),
     )
     response = StreamingHttpResponse(csv_lines(records), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="access-records.csv"'

@@ -52,7 +52,7 @@ def test_the_export_is_the_filtered_records_as_csv_and_is_itself_recorded(
     client, auditor, coordinator
 ):
     case = CaseFactory(reference="SH-2026-00077")
-    record(coordinator, "cases.case", case.pk, justification="=HYPERLINK(\"http://x\")")
+    record(coordinator, "cases.case", case.pk, justification='=HYPERLINK("http://x")')
     record(coordinator, "cases.case", CaseFactory().pk)
     client.force_login(auditor)
     response = client.get(reverse("audit:access_records_export"), {"reference": case.reference})
@@ -63,7 +63,7 @@ def test_the_export_is_the_filtered_records_as_csv_and_is_itself_recorded(
     assert rows[0][:3] == ["when_utc", "user", "roles"]
     assert len(rows) == 2
     assert rows[1][6] == "Case"
-    assert rows[1][10] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][10] == '\'=HYPERLINK("http://x")'
     export = AccessRecord.objects.get(user=auditor, action="disclose")
     assert (export.object_type, export.object_id, export.need) == (
         "audit.accessrecord",

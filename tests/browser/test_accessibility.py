@@ -70,7 +70,8 @@ class Findings:
         started = time.monotonic()
         if url:
             response = page.goto(url)
-            assert response is not None and response.status == 200, (who, url, response)
+            assert response is not None, (who, url)
+            assert response.status == 200, (who, url, response.status)
         where = f"{who} {page.url.split('//', 1)[-1].split('/', 1)[-1]}"
         self.pages += 1
         for violation in page.evaluate(RUN_AXE):
@@ -132,7 +133,9 @@ def _record_pages(base: str) -> dict[str, list[str]]:
     assert all(
         (sent_isac, probation, draft, victim_side, log, plan, open_advice, answered, guidance)
     )
-    assert case is not None and victim_side is not None and log is not None
+    assert case is not None
+    assert victim_side is not None
+    assert log is not None
 
     def u(name: str, *args: object) -> str:
         return base + reverse(name, args=args)

@@ -137,7 +137,9 @@ def test_queue_uploaded_feed_service_records_the_uploader(coordinator, media, no
         (FeedImport.Status.DONE, "None: every row imported."),
     ],
 )
-def test_a_refused_or_failed_import_never_says_every_row_imported(client, coordinator, status, says):
+def test_a_refused_or_failed_import_never_says_every_row_imported(
+    client, coordinator, status, says
+):
     feed_import = FeedImportFactory(
         status=status, failure="" if status == "done" else "Not a CSV or JSON Lines file."
     )

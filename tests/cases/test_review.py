@@ -455,9 +455,7 @@ def test_bulk_not_stalking_without_a_note_is_refused(client, coordinator):
     assert not LogReview.objects.exists()
 
 
-def test_a_refused_bulk_decision_keeps_the_filter_the_page_and_the_selection(
-    client, coordinator
-):
+def test_a_refused_bulk_decision_keeps_the_filter_the_page_and_the_selection(client, coordinator):
     logs = [CrimeLogFactory(awaiting=True, area="Northvale") for _ in range(3)]
     CrimeLogFactory(awaiting=True, area="Elsewhere")
     client.force_login(coordinator)

@@ -126,9 +126,7 @@ def test_at_most_one_page_of_fifty(client, coordinator):
         (NAME, "not-a-date", "Enter a valid date"),
     ],
 )
-def test_bad_input_says_what_is_wrong_and_records_nothing(
-    client, coordinator, text, dob, message
-):
+def test_bad_input_says_what_is_wrong_and_records_nothing(client, coordinator, text, dob, message):
     client.force_login(coordinator)
     response = search(client, "log_search", text, dob)
     assert response.status_code == 400

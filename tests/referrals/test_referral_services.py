@@ -354,7 +354,11 @@ def test_time_in_each_state_is_kept(open_case, isac_service, coordinator, isac, 
         # Late on a Tuesday: one hour that day, three the next morning (not Thursday 18:00).
         (datetime(2026, 5, 12, 17, 0), datetime(2026, 5, 13, 11, 0), datetime(2026, 5, 14, 17, 0)),
         # Friday afternoon: Monday morning.
-        (datetime(2026, 5, 15, 16, 30), datetime(2026, 5, 18, 10, 30), datetime(2026, 5, 19, 16, 30)),
+        (
+            datetime(2026, 5, 15, 16, 30),
+            datetime(2026, 5, 18, 10, 30),
+            datetime(2026, 5, 19, 16, 30),
+        ),
         # Friday before the bank-holiday Monday (4 May 2026): Tuesday.
         (datetime(2026, 5, 1, 17, 0), datetime(2026, 5, 5, 11, 0), datetime(2026, 5, 6, 17, 0)),
         # After hours on a Saturday: from 08:00 on the next working day.

@@ -343,4 +343,5 @@ def test_no_receiving_user_sees_a_facet_not_shared_with_it_in_the_demo_data(clie
                 ) or assessment.assessor.agency_id == user.agency_id
                 assert (status == 200) == may, (user.email, case.pk, assessment.pk)
     # The demo exercises both sides of the rule.
-    assert seen_shown and seen_hidden
+    assert seen_shown
+    assert seen_hidden

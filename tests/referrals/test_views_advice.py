@@ -280,7 +280,12 @@ def test_a_crime_log_reference_must_look_like_one(client, officer, no_broker, re
     client.force_login(officer)
     response = client.post(
         reverse("referrals:advice_create"),
-        {"category": "risk", "urgency": "routine", "question": "Q?", "crime_log_reference": reference},
+        {
+            "category": "risk",
+            "urgency": "routine",
+            "question": "Q?",
+            "crime_log_reference": reference,
+        },
     )
     assert AdviceRequest.objects.exists() is accepted
     if not accepted:
@@ -292,7 +297,9 @@ def test_a_crime_log_reference_must_look_like_one(client, officer, no_broker, re
 def test_a_question_is_capped_with_a_clear_message(client, officer, no_broker):
     client.force_login(officer)
     url = reverse("referrals:advice_create")
-    response = client.post(url, {"category": "risk", "urgency": "routine", "question": "x" * 60_000})
+    response = client.post(
+        url, {"category": "risk", "urgency": "routine", "question": "x" * 60_000}
+    )
     body = response.content.decode()
     assert "Keep the question to 5,000 characters (this one has 60000)" in body
     assert not AdviceRequest.objects.exists()
