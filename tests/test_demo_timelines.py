@@ -30,6 +30,12 @@ def test_the_seeded_timelines_are_in_order():
     seed_cases()
     seed_referrals()
     seed_risk_assessments()
+    assert_timelines_in_order()
+
+
+def assert_timelines_in_order() -> None:
+    """Every date of the seeded demo data after what it follows (also run after seed_demo with
+    the synthetic feed, in tests/referrals/test_demo.py)."""
     now = timezone.now() + timedelta(seconds=5)
     local = timezone.localdate
 

@@ -165,9 +165,10 @@ def _seed_referrals(users: dict[str, User], now: datetime) -> int:
     if not cases:
         return 0  # no cases seeded yet: advice requests only
     agencies = {agency.name: agency for agency in Agency.objects.all()}
+    chosen = _cases_for_plans(cases, now)
     made = 0
     for index, plan in enumerate(PLANS):
-        case = cases[index % len(cases)]
+        case = chosen[index]
         agency = agencies.get(plan.agency)
         if agency is None:
             continue
@@ -176,6 +177,22 @@ def _seed_referrals(users: dict[str, User], now: datetime) -> int:
             _casework(referral, index, users, now)
         made += 1
     return made
+
+
+def _cases_for_plans(cases: list[Case], now: datetime) -> list[Case]:
+    """A case for each plan, the longest histories on the oldest cases, so that no referral
+    is older than its case and the long casework histories (plan versions, contacts) fit."""
+    free = list(cases)  # oldest first
+    chosen: dict[int, Case] = {}
+    for index in sorted(range(len(PLANS)), key=lambda i: -PLANS[i].days_ago):
+        if not free:
+            chosen[index] = cases[index % len(cases)]
+            continue
+        wanted = now - timedelta(days=PLANS[index].days_ago + 1)
+        case = next((case for case in free if case.opened_at <= wanted), free[0])
+        free.remove(case)
+        chosen[index] = case
+    return [chosen[index] for index in range(len(PLANS))]
 
 
 def _walk(

@@ -310,3 +310,28 @@ def test_a_refused_contact_shows_its_error_once(client, isac, isac_service):
     assert not Contact.objects.exists()
     assert body.count("cannot be in the future") == 1
     assert "Kept" in body  # nothing typed is lost
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "message"),
+    [
+        (
+            "referrals:safety_plan_create",
+            {"measures": "Vary routes.", "responsibilities": "Victim.", "review_on": "2020-01-01"},
+            "cannot be in the past",
+        ),
+        (
+            "referrals:milestone_create",
+            {"kind": "arrest", "happened_on": "2099-01-01", "note": ""},
+            "can be dated in the future",
+        ),
+    ],
+)
+def test_a_refused_casework_form_shows_its_error_once(
+    client, isac, isac_service, url_name, data, message
+):
+    referral = ReferralFactory(agency=isac_service, active=True, caseworker=isac)
+    client.force_login(isac)
+    response = client.post(reverse(url_name, args=[referral.pk]), data)
+    assert response.status_code == 200
+    assert response.content.decode().count(message) == 1
