@@ -14,7 +14,7 @@ PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=stalking_hub.settings.base DEBUG=false 
 # not answer in development (HUB_EMBEDDED_SERVICES=auto|never|always; docs/configuration.md).
 WITH_SERVICES := $(PY) scripts/services.py exec
 
-.PHONY: help install services services-status db run demo test test-fast check lint precommit fmt typecheck migrations-check deploy-check bench clean clean-data services-stop embedded-check sso-provider _demo _run
+.PHONY: help install node services services-status db run demo test test-fast check lint precommit fmt typecheck migrations-check deploy-check bench clean clean-data services-stop embedded-check sso-provider _demo _run
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -27,6 +27,14 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	@touch $@
 
 install: $(VENV)/.installed ## Create .venv with Python 3.12 and install the locked dependencies
+
+# Test-only JavaScript (axe-core for the accessibility checks), exactly as package-lock.json says.
+node_modules/.installed: package.json package-lock.json
+	@scripts/ensure-node.sh
+	npm ci --no-audit --no-fund
+	@touch $@
+
+node: node_modules/.installed ## Install the test-only npm packages (axe-core) with npm ci
 
 services: install ## Check that PostgreSQL and Redis answer, or that embedded ones can start
 	@$(WITH_SERVICES) -- true
@@ -60,7 +68,7 @@ sso-provider: install ## A local test directory for trying single sign-on (docs/
 	@echo "Test OpenID provider at http://127.0.0.1:9400 (Ctrl-C stops it); development only."
 	$(VENV)/bin/oidc-provider-mock --port 9400 --user-claims-file stalking_hub/demo/sso_users.yaml
 
-test: install ## Run the whole test suite (browser tests included)
+test: install node ## Run the whole test suite (browser tests included, axe-core checks)
 	@scripts/ensure-chromium.sh
 	@$(WITH_SERVICES) -- $(VENV)/bin/pytest -n 2 --dist loadgroup
 
@@ -97,4 +105,4 @@ clean-data: ## Delete .run/ (embedded PostgreSQL and Valkey data, beat schedule)
 	rm -rf .run
 
 clean: clean-data ## Remove the virtualenv and generated files
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules

@@ -13,3 +13,9 @@ class CasesConfig(AppConfig):
         from cases.signals import notify as signal_notify  # noqa: F401
 
         register_flag_provider(cross_border_flags)
+
+        from cases.selectors import audit_targets_for_reference
+        from foundation.audit.references import register_reference_resolver
+
+        # The auditor filters access records by a case or crime log reference.
+        register_reference_resolver("cases", audit_targets_for_reference)

@@ -6,7 +6,7 @@ happen here, so each page runs a bounded number of queries whatever the data siz
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -19,6 +19,7 @@ from cases.models import (
     CaseLog,
     CaseParty,
     CrimeLog,
+    Facet,
     LogParty,
     LogReview,
     LogSignal,
@@ -259,8 +260,28 @@ def case_owners() -> QuerySet[User]:
     ).order_by("full_name")
 
 
-def case_parties(case: Case) -> list[CaseParty]:
-    return list(case.parties.select_related("person").order_by("role", "person__name", "person_id"))
+# Which facet opens the identity of a party in each role; a role not listed (a witness) is
+# the hub's alone (docs/access.md, "Case shares and facets").
+PARTY_FACETS: dict[str, Facet] = {
+    PartyRole.VICTIM: Facet.VICTIM_IDENTITY,
+    PartyRole.SUSPECT: Facet.SUSPECT_DETAILS,
+}
+
+
+def case_parties(case: Case, *, facets: Collection[str] | None = None) -> list[CaseParty]:
+    """The case's people; with `facets` (what the user may see), only those whose role's facet
+    is among them (every one for the hub's staff, who see every facet)."""
+    parties = case.parties.select_related("person").order_by("role", "person__name", "person_id")
+    if facets is not None and not set(Facet) <= set(facets):
+        parties = parties.filter(
+            role__in=[role for role, facet in PARTY_FACETS.items() if facet in facets]
+        )
+    return list(parties)
+
+
+def case_areas(case: Case) -> list[str]:
+    """The areas of the case's logs (part of its existence: enough to decide on a referral)."""
+    return sorted({area for area in case.logs.values_list("area", flat=True).distinct() if area})
 
 
 def case_logs(case: Case) -> list[CaseLog]:
@@ -321,3 +342,25 @@ def log_id_by_reference(reference: str) -> int | None:
         CrimeLog.objects.filter(reference__iexact=reference).values_list("pk", flat=True)[:2]
     )
     return ids[0] if len(ids) == 1 else None
+
+
+# --- The auditor's filter ---------------------------------------------------------------------
+
+
+def audit_targets_for_reference(reference: str) -> list[tuple[str, str]]:
+    """The case and the crime logs with this exact reference (any letter case), as the access
+    audit names them: for the auditor's filter by reference (foundation/audit/references.py).
+
+    Only these two kinds, by exact reference: nothing of the records themselves is returned.
+    """
+    targets = [
+        ("cases.case", str(pk))
+        for pk in Case.objects.filter(reference__iexact=reference).values_list("pk", flat=True)
+    ]
+    targets += [
+        ("cases.crimelog", str(pk))
+        for pk in CrimeLog.objects.filter(reference__iexact=reference).values_list("pk", flat=True)[
+            :20
+        ]
+    ]
+    return targets

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import cases, feed, people, queue
+from cases.views import cases, feed, people, queue, search
 
 app_name = "cases"
 
@@ -8,6 +8,9 @@ app_name = "cases"
 urlpatterns = [
     path("logs/queue/", queue.crimelog_queue, name="queue"),
     path("logs/queue/bulk/", queue.crimelog_bulk, name="bulk"),
+    # Search terms travel by POST only: never in these paths or a query string.
+    path("logs/search/", search.log_search, name="log_search"),
+    path("cases/search/", search.case_search, name="case_search"),
     path("logs/mine/", queue.crimelog_my_list, name="my_logs"),
     path("logs/mine/<int:log_id>/", queue.crimelog_my_detail, name="my_log"),
     path("logs/<int:log_id>/", queue.crimelog_detail, name="log_detail"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -21,6 +22,7 @@ from referrals.models import (
     SupportNeed,
 )
 from referrals.selectors import receiving_agencies, service_caseworkers, sharing_authorisers
+from referrals.services.advice import QUESTION_MAX_LENGTH
 from referrals.services.casework import OutcomeAnswers
 from referrals.services.referrals import ReferralDetails
 
@@ -313,6 +315,10 @@ class MilestoneForm(forms.Form):
 # --- Advice requests ----------------------------------------------------------------------------
 
 
+# docs/advice-requests.md: a crime log reference's shape.
+CRIME_LOG_REFERENCE = re.compile(r"(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9/.\-]{2,63}")
+
+
 class AdviceCategoryForm(forms.Form):
     """Step one: the topic, so the matching published guidance is shown before the question."""
 
@@ -331,11 +337,29 @@ class AdviceRequestForm(forms.Form):
     question = forms.CharField(
         label="Your question",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Give the hub what it needs to answer; leave out names where you can.",
+        max_length=QUESTION_MAX_LENGTH,
+        error_messages={
+            "max_length": f"Keep the question to {QUESTION_MAX_LENGTH:,} characters "
+            "(this one has %(show_value)d). Put the essentials here; the hub will ask for more."
+        },
+        help_text=f"Give the hub what it needs to answer (at most {QUESTION_MAX_LENGTH:,} "
+        "characters); leave out names where you can.",
     )
     crime_log_reference = forms.CharField(
-        label="Crime log reference (optional)", max_length=64, required=False
+        label="Crime log reference (optional)",
+        max_length=64,
+        required=False,
+        help_text="As on the crime record, e.g. NS/25/0012345.",
     )
+
+    def clean_crime_log_reference(self) -> str:
+        reference: str = self.cleaned_data["crime_log_reference"].strip()
+        if reference and not CRIME_LOG_REFERENCE.fullmatch(reference):
+            raise forms.ValidationError(
+                "That does not look like a crime log reference: use letters, digits and / - . "
+                "only, with at least one digit, as on the crime record (e.g. NS/25/0012345)."
+            )
+        return reference
 
 
 class AnswerForm(forms.Form):

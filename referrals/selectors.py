@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from cases.models import Case
 from foundation.accounts.models import Agency, Role, User
@@ -139,15 +140,44 @@ def casework_list(user: User) -> QuerySet[Referral]:
     return casework_visible_to(user).select_related("case", "agency", "caseworker")
 
 
+# Casework with no contact (made or attempted) for this long is overdue a contact
+# (docs/referrals.md, "Team caseload").
+CONTACT_DUE_AFTER = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One open referral on the caseload, with what is overdue on it."""
+
+    referral: Referral
+    contact_overdue: bool
+    review_overdue: bool
+
+
 @dataclass(frozen=True)
 class CaseworkerLoad:
     caseworker: User
     open_count: int
-    referrals: list[Referral]
+    referrals: list[CaseloadRow]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(row.contact_overdue or row.review_overdue for row in self.referrals)
 
 
-def caseload(agency: Agency) -> tuple[list[CaseworkerLoad], list[Referral]]:
-    """Open casework per caseworker of the service, and accepted referrals nobody holds yet."""
+def _caseload_row(referral: Referral, now: datetime) -> CaseloadRow:
+    last = referral.last_contact or referral.decided_at or referral.state_changed_at  # type: ignore[attr-defined]
+    review_on = referral.review_on  # type: ignore[attr-defined]
+    return CaseloadRow(
+        referral=referral,
+        contact_overdue=last is not None and last < now - CONTACT_DUE_AFTER,
+        review_overdue=review_on is not None and review_on < timezone.localdate(now),
+    )
+
+
+def caseload(agency: Agency, *, now: datetime) -> tuple[list[CaseworkerLoad], list[CaseloadRow]]:
+    """Open casework per caseworker of the service, and accepted referrals nobody holds yet;
+    each flagged when a contact or the safety plan's review is overdue."""
     open_work = (
         Referral.objects.filter(
             agency=agency, state__in=[Referral.State.ACCEPTED, Referral.State.ACTIVE]
@@ -172,9 +202,9 @@ def caseload(agency: Agency) -> tuple[list[CaseworkerLoad], list[Referral]]:
             ),
         )
     )
-    by_worker: dict[int | None, list[Referral]] = {}
+    by_worker: dict[int | None, list[CaseloadRow]] = {}
     for referral in open_work:
-        by_worker.setdefault(referral.caseworker_id, []).append(referral)
+        by_worker.setdefault(referral.caseworker_id, []).append(_caseload_row(referral, now))
     loads = [
         CaseworkerLoad(
             caseworker=worker,

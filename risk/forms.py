@@ -18,7 +18,7 @@ from risk.definitions import (
     Rating,
     YesNoUnknown,
 )
-from risk.wording import ItemWording, display_text
+from risk.wording import ItemWording, display_text, structure_label, where_wording_goes
 
 TEXT_ANSWER_MAX = 5000
 
@@ -50,7 +50,9 @@ class AnswersForm(forms.Form):
         self.definition = definition
         self.section_headings = section_headings
         for item in definition.items:
-            self.fields[item.key] = _field_for(item, wording)
+            self.fields[item.key] = _field_for(definition, item, wording)
+        # Items shown by their structure alone (no local wording for them yet).
+        self.unworded = [item.key for item in definition.items if item.key not in wording]
 
     def answers(self) -> dict[str, str]:
         """The cleaned answers, without unanswered optional items."""
@@ -68,13 +70,17 @@ class AnswersForm(forms.Form):
         return groups
 
 
-def _field_for(item: ItemDefinition, wording: Mapping[str, ItemWording]) -> forms.Field:
+def _field_for(
+    definition: InstrumentDefinition, item: ItemDefinition, wording: Mapping[str, ItemWording]
+) -> forms.Field:
     own = wording.get(item.key)
-    common: dict[str, Any] = {
-        "label": display_text(item, wording),
-        "required": item.required,
-        "help_text": own.help if own and own.help else "",
-    }
+    if own is not None or item.text:
+        label, help_text = display_text(item, wording), own.help if own and own.help else ""
+    else:
+        # Licensed wording not loaded: number, domain and answer type, and where it goes.
+        label = f"{structure_label(definition, item)} ({item.key})"
+        help_text = where_wording_goes(definition, item)
+    common: dict[str, Any] = {"label": label, "required": item.required, "help_text": help_text}
     match item.answer_type:
         case AnswerType.YES_NO_UNKNOWN:
             choices = [(value.value, ANSWER_LABELS[value]) for value in YesNoUnknown]
@@ -135,3 +141,15 @@ class JudgementForm(forms.Form):
         error_messages={"date_too_early": "The review date must be in the future."},
         help_text="When the risk must be assessed again. A reminder goes out on the day.",
     )
+
+    def __init__(self, *args: Any, reason_always: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if reason_always:
+            # A tool with no cut-off has no computed level to differ from: the assessor's
+            # level always needs its reason (docs/risk-instruments.md).
+            self.fields["reason"].label = "Reason for the final level (required)"
+            self.fields[
+                "reason"
+            ].help_text = (
+                "Required for this tool: it has no score cut-off, so say why you chose the level."
+            )

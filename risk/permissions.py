@@ -4,10 +4,12 @@
   instrument (the SRP only as trained SRP assessors).
 - Solicitor: sees every assessment of the cases they see (SPO applications rest on them) but
   completes none: assessing risk is the hub's and the ISAC's work, not the legal adviser's.
-- ISAC: sees the victim-focused assessments of cases whose live shares with their agency carry
-  the full-risk-assessment facet, and their own agency's assessments of cases shared with it;
-  completes victim-focused instruments on shared cases (their specialist assessment).
-  Perpetrator-focused assessments (SRP, SAM) are police work and stay with the hub.
+- Another agency's users (an ISAC service, probation, a council: one rule for every kind): the
+  current risk level of cases whose live shares carry `risk_summary`; the victim-focused
+  assessments of cases whose live shares carry `risk_full`; and their own agency's assessments
+  of cases shared with it. ISACs complete victim-focused instruments on shared cases (their
+  specialist assessment). Perpetrator-focused assessments (SRP, SAM) are police work and stay
+  with the hub.
 - Everyone else: nothing (404).
 """
 
@@ -20,7 +22,7 @@ from django.shortcuts import get_object_or_404
 from cases.models import Case, Facet
 from cases.permissions import CaseNeed, cases_visible_to, cases_with_facet, get_case_for_user
 from foundation.accounts.models import User
-from foundation.accounts.roles import is_hub_manager, is_hub_staff, is_isac
+from foundation.accounts.roles import is_hub_manager, is_hub_staff, is_isac, is_receiving_user
 from foundation.audit.access import Need, open_door, register_sensitive
 from risk.models import Instrument, RiskAssessment
 
@@ -28,8 +30,8 @@ register_sensitive(RiskAssessment)
 
 
 def can_view_risk(user: User) -> bool:
-    """Whether the user sees any assessments at all (the case page's risk panel)."""
-    return is_hub_staff(user) or is_isac(user)
+    """Whether the user may see some case's risk (the panel; what of it, the shares decide)."""
+    return is_hub_staff(user) or is_receiving_user(user)
 
 
 def can_assess(user: User) -> bool:
@@ -41,7 +43,7 @@ def assessments_visible_to(user: User) -> QuerySet[RiskAssessment]:
     """The one scoping function for risk assessments (DESIGN.md §4)."""
     if is_hub_staff(user):
         return RiskAssessment.objects.all()
-    if is_isac(user):
+    if is_receiving_user(user):
         # What the live shares' facets open, never Referral.shared_items (docs/access.md).
         shared_in_full = Q(
             instrument__side=Instrument.SideChoice.VICTIM,
@@ -89,13 +91,14 @@ def cases_for_assessment(user: User) -> QuerySet[Case]:
 
 
 def get_case_for_risk(user: User, case_id: object, *, assess: bool = False) -> Case:
-    """The case, for its risk history (or, with `assess`, to record an assessment on), through
-    the case's own door; else Http404 (recorded)."""
+    """The case, for its risk history (a case whose risk summary the user may see) or, with
+    `assess`, to record an assessment on, through the case's own door; else Http404
+    (recorded)."""
     if assess:
         return get_case_for_user(
             user, case_id, need=CaseNeed.ASSESS_RISK, permitted=can_assess(user)
         )
-    return get_case_for_user(user, case_id, need=CaseNeed.READ, permitted=can_view_risk(user))
+    return get_case_for_user(user, case_id, need=Facet.RISK_SUMMARY, permitted=can_view_risk(user))
 
 
 def get_instrument_for_user(user: User, key: str) -> Instrument:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from risk.definitions import ANSWER_LABELS, AnswerType, InstrumentDefinition, Kind
-from risk.wording import LocalWording, display_text
+from risk.wording import LocalWording, display_text, structure_label
 
 LEVEL_LABELS = {"standard": "Standard", "medium": "Medium", "high": "High"}
 
@@ -96,7 +96,11 @@ def answered_groups(
         groups[-1][1].items.append(
             AnsweredItem(
                 key=item.key,
-                question=display_text(item, wording.items),
+                question=(
+                    display_text(item, wording.items)
+                    if item.key in wording.items or item.text
+                    else f"{structure_label(definition, item)} ({item.key})"
+                ),
                 answer=shown,
                 is_text=item.answer_type is AnswerType.TEXT,
             )

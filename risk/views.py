@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from foundation.lib.http import AuthenticatedHttpRequest
 from risk import services
 from risk.chart import risk_chart
-from risk.definitions import InstrumentDefinition
+from risk.definitions import CountOnlyRule, InstrumentDefinition
 from risk.forms import AnswersForm, JudgementForm
 from risk.models import RiskAssessment
 from risk.permissions import (
@@ -81,11 +81,14 @@ def assessment_new(
         computed = compute_result(definition, answers_form.answers())
 
     saving = data is not None and "save" in data
+    reason_always = isinstance(definition.scoring, CountOnlyRule)
     if data is not None and not saving:
         # "Calculate result": show the result, keep what was typed, judge nothing yet.
-        judgement_form = JudgementForm(initial=_initial_judgement(data, computed))
+        judgement_form = JudgementForm(
+            initial=_initial_judgement(data, computed), reason_always=reason_always
+        )
     else:
-        judgement_form = JudgementForm(data)
+        judgement_form = JudgementForm(data, reason_always=reason_always)
     if saving and answers_form.is_valid() and judgement_form.is_valid():
         judgement = judgement_form.cleaned_data
         try:
@@ -125,6 +128,7 @@ def assessment_new(
             "judgement_form": judgement_form,
             "result": result_view(definition, computed.as_dict()) if computed else None,
             "wording_problem": wording_problem,
+            "reason_always": reason_always,
         },
     )
 

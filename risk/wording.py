@@ -110,6 +110,39 @@ def display_text(item: ItemDefinition, wording: Mapping[str, ItemWording]) -> st
     return f"{name} — {NO_WORDING_NOTE}"
 
 
+ANSWER_TYPE_NAMES = {
+    "yes_no_unknown": "answer yes, no or not known",
+    "choice": "choose one option",
+    "rating": "rate low, moderate or high",
+    "text": "write a free-text answer",
+}
+
+
+def structure_label(defn: InstrumentDefinition, item: ItemDefinition) -> str:
+    """An item without local wording, readable from its structure alone: its number, its
+    domain (section) and what kind of answer it takes, e.g. "Item 3 of 27 · Domain: Current
+    situation · answer yes, no or not known"."""
+    number = defn.item_keys.index(item.key) + 1
+    sections = {section.key: section.label for section in defn.sections}
+    parts = [f"Item {number} of {len(defn.items)}"]
+    if item.label:
+        parts.append(item.label)
+    if item.section:
+        parts.append(f"Domain: {sections.get(item.section, item.section)}")
+    parts.append(ANSWER_TYPE_NAMES.get(item.answer_type.value, item.answer_type.value))
+    return " · ".join(parts)
+
+
+def where_wording_goes(defn: InstrumentDefinition, item: ItemDefinition) -> str:
+    """Help for an item without wording: its key, and where the force's wording is added."""
+    return (
+        f"Key {item.key}. Read the question from the force's licensed copy of {defn.name}. "
+        f"To show it here, an administrator adds it to {defn.key}.json in the instrument "
+        "wording folder (HUB_INSTRUMENT_WORDING_DIR; see the risk instruments guide, "
+        '"Local wording").'
+    )
+
+
 def missing_wording(defn: InstrumentDefinition, wording: Mapping[str, ItemWording]) -> list[str]:
     """Keys of items that have no wording (for a deploy check)."""
     return [item.key for item in defn.items if item.key not in wording]

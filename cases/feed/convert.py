@@ -175,6 +175,10 @@ class RecordConverter:
                 self._seen.add(key)
         if values.get("recorded_at") is None and "recorded_at" not in bad:
             errors.append(RowError(row, "recorded_at", "recorded_at is missing"))
+        began, ended = values.get("occurred_from"), values.get("occurred_to")
+        if isinstance(began, datetime) and isinstance(ended, datetime) and ended < began:
+            # docs/log-feed.md: an offence cannot end before it began; the row is rejected.
+            errors.append(RowError(row, "occurred_to", "occurred_to is before occurred_from"))
 
         parties: list[Party] = []
         for role in FLAT_PARTY_ROLES:

@@ -11,6 +11,7 @@ from cases.forms.queue import (
     ReviewForm,
     find_log_by_reference,
 )
+from cases.forms.search import SearchForm
 
 __all__ = [
     "BULK_LIMIT",
@@ -22,6 +23,7 @@ __all__ = [
     "PersonMergeForm",
     "QueueFilterForm",
     "ReviewForm",
+    "SearchForm",
     "StaffChoiceField",
     "find_log_by_reference",
     "style_for_bootstrap",

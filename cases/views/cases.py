@@ -16,17 +16,22 @@ from cases.forms import (
     CaseEditForm,
     CaseFilterForm,
     CloseCaseForm,
+    SearchForm,
 )
-from cases.models import Case
+from cases.models import Case, CaseParty, Facet, PartyRole
 from cases.panels import panels_for
 from cases.permissions import (
     CaseNeed,
     can_manage_case,
+    facets_for,
     get_case_for_user,
 )
+from cases.selectors import PARTY_FACETS
 from cases.services import CaseError
 from cases.views.common import PAGE_SIZE, query_without_page
 from foundation.accounts.roles import is_hub_staff
+from foundation.audit.access import object_type_of
+from foundation.audit.services import record_consultations
 from foundation.lib.http import AuthenticatedHttpRequest
 
 
@@ -50,6 +55,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": [(case, flags.get(case.pk, [])) for case in cases],
             "query": query_without_page(request),
             "can_manage": can_manage_case(request.user),
+            "search_form": SearchForm(),
         },
     )
 
@@ -59,6 +65,17 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
     case = get_case_for_user(request.user, case_id)
     user = request.user
     hub_staff = is_hub_staff(user)
+    # What this user may see of the case: every facet for the hub's staff, the union of the
+    # live shares' facets for another agency's users (docs/access.md). Nothing else decides.
+    facets = facets_for(user, case)
+    parties = selectors.case_parties(case, facets=facets)
+    case_logs = selectors.case_logs(case) if Facet.LOG_SUMMARIES in facets else []
+    shown = case_page_facets(facets=facets, parties=parties, logs_shown=bool(case_logs))
+    if not hub_staff:
+        # The page's own disclosures beyond the case's existence leave their trace, as panels do.
+        record_consultations(
+            user=user, object_type=object_type_of(Case), object_id=case.pk, needs=shown
+        )
     panels = [
         (
             panel,
@@ -71,12 +88,16 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
         "cases/case_detail.html",
         {
             "case": case,
-            "parties": selectors.case_parties(case),
-            # Logs and reviews are the hub's; a partner sees the case, not the police records.
-            "case_logs": selectors.case_logs(case) if hub_staff else [],
+            "parties": parties,
+            "facets": facets,
+            "withheld": withheld_party_labels(facets),
+            "show_risk": Facet.RISK_SUMMARY in facets,
+            "show_logs": Facet.LOG_SUMMARIES in facets,
+            "case_logs": case_logs,
+            # Reviews are the hub's decisions on police records: hub staff only.
             "reviews": selectors.case_reviews(case) if hub_staff else [],
             "hub_staff": hub_staff,
-            "can_read_logs": is_hub_staff(user),
+            "can_read_logs": hub_staff,
             # Flags are the hub's workflow warnings, drawn from records (e.g. assessments)
             # another agency may not be allowed to open: hub staff only.
             "flags": (
@@ -88,6 +109,28 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             "can_manage": can_manage_case(user),
         },
     )
+
+
+def case_page_facets(
+    *, facets: frozenset[Facet], parties: list[CaseParty], logs_shown: bool
+) -> list[str]:
+    """The facets the case page itself shows (beyond existence): recorded for the audit."""
+    shown_roles = {party.role for party in parties}
+    needs: list[str] = [facet for role, facet in PARTY_FACETS.items() if role in shown_roles]
+    if logs_shown:
+        needs.append(Facet.LOG_SUMMARIES)
+    if Facet.RISK_SUMMARY in facets:
+        needs.append(Facet.RISK_SUMMARY)
+    return needs
+
+
+def withheld_party_labels(facets: frozenset[Facet]) -> list[str]:
+    """What the page says is not shared (so a partner knows to ask, not that nobody exists)."""
+    labels: dict[str, str] = {
+        PartyRole.VICTIM: "The victim's identity",
+        PartyRole.SUSPECT: "The suspect's details",
+    }
+    return [labels[role] for role, facet in PARTY_FACETS.items() if facet not in facets]
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,6 +20,7 @@ from cases.forms import (
     BulkReviewForm,
     QueueFilterForm,
     ReviewForm,
+    SearchForm,
 )
 from cases.models import CrimeLog, SignalKind
 from cases.permissions import (
@@ -29,7 +30,7 @@ from cases.permissions import (
     get_logs_for_user,
 )
 from cases.services import CaseError
-from cases.views.common import PAGE_SIZE, query_without_page
+from cases.views.common import PAGE_SIZE
 from foundation.accounts.models import Role
 from foundation.lib.http import AuthenticatedHttpRequest
 
@@ -38,13 +39,36 @@ from foundation.lib.http import AuthenticatedHttpRequest
 def crimelog_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_review_logs(request.user):
         raise Http404
-    form = QueueFilterForm(request.GET or None)
+    return _queue_page(
+        request, request.GET, bulk_form=BulkReviewForm(user=request.user), selected=set()
+    )
+
+
+def _queue_page(
+    request: AuthenticatedHttpRequest,
+    query: QueryDict,
+    *,
+    bulk_form: BulkReviewForm,
+    selected: set[int],
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The queue under `query`'s filters and page: from its own GET, or re-shown after a
+    refused bulk decision or a search with what the user had chosen kept."""
+    form = QueueFilterForm(query or None)
     filters = selectors.QueueFilter()
     if form.is_bound and form.is_valid():
         filters = form.to_filter()
     logs = selectors.review_queue(request.user, filters)
-    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(logs, PAGE_SIZE).get_page(query.get("page"))
+    if query.get("select") == "page":
+        selected = {log.pk for log in page.object_list}
     counts = selectors.queue_signal_counts(request.user, filters)
+    plain = query.copy()
+    plain.pop("select", None)
+    without_page = plain.copy()
+    without_page.pop("page", None)
+    select_all = plain.copy()
+    select_all["select"] = "page"
     return render(
         request,
         "cases/crimelog_queue.html",
@@ -52,23 +76,28 @@ def crimelog_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "page": page,
-            "query": query_without_page(request),
-            "return_query": request.GET.urlencode(),
-            "signal_counts": _signal_count_links(request, counts, selected=filters.signal),
+            "query": without_page.urlencode(),
+            "return_query": plain.urlencode(),
+            "select_all_query": select_all.urlencode(),
+            "clear_selection_query": plain.urlencode(),
+            "selected": selected,
+            "signal_counts": _signal_count_links(plain, counts, selected=filters.signal),
             "signal_labels": dict(SignalKind.choices),
-            "bulk_form": BulkReviewForm(user=request.user),
+            "bulk_form": bulk_form,
+            "search_form": SearchForm(),
+            **(extra or {}),
         },
     )
 
 
 def _signal_count_links(
-    request: AuthenticatedHttpRequest, counts: dict[str, int], *, selected: str
+    current: QueryDict, counts: dict[str, int], *, selected: str
 ) -> list[dict[str, object]]:
     """One link per signal kind: the current filters with that kind chosen, and its count."""
     labels = dict(SignalKind.choices)
     links: list[dict[str, object]] = []
     for kind, count in counts.items():
-        query = request.GET.copy()
+        query = current.copy()
         query.pop("page", None)
         query["signal"] = kind
         links.append(
@@ -89,12 +118,8 @@ def crimelog_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     valid = form.is_valid()
     if not valid and not can_review_logs(request.user):
         raise Http404  # nothing the door could record: no valid ids were asked for
-    back = _queue_url(form.cleaned_data.get("return_query", "") if valid else "")
     if not valid:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect(back)
+        return _bulk_refused(request, form)
     # Every id through the same scope as the single-log page; one outside it: 404, nothing saved.
     logs = get_logs_for_user(request.user, form.cleaned_data["logs"], need=LogNeed.REVIEW)
     try:
@@ -106,16 +131,28 @@ def crimelog_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
             by=request.user,
         )
     except CaseError as error:
-        messages.error(request, str(error))
-        return redirect(back)
+        form.add_error(None, str(error))
+        return _bulk_refused(request, form)
     messages.success(request, f"{len(reviews)} log{'s' if len(reviews) != 1 else ''} reviewed.")
-    return redirect(back)
+    return redirect(_queue_url(form.cleaned_data.get("return_query", "")))
+
+
+def _bulk_refused(request: AuthenticatedHttpRequest, form: BulkReviewForm) -> HttpResponse:
+    """Nothing saved: the same queue (filters and page) with the same logs ticked, the choices
+    made, and what was wrong, instead of an unfiltered queue with nothing ticked."""
+    selected = {int(value) for value in request.POST.getlist("logs") if value.isdecimal()}
+    query = QueryDict(request.POST.get("return_query", "")[:2000])
+    problems = [str(error) for errors in form.errors.values() for error in errors]
+    return _queue_page(
+        request, query, bulk_form=form, selected=selected, extra={"bulk_problems": problems}
+    )
 
 
 def _queue_url(return_query: str) -> str:
     # Re-encoded from its parsed form so only a query string goes back into the redirect.
     query = QueryDict(return_query).copy()
     query.pop("page", None)
+    query.pop("select", None)
     encoded = query.urlencode()
     return reverse("cases:queue") + (f"?{encoded}" if encoded else "")
 

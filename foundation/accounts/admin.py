@@ -51,7 +51,15 @@ class LastSeenFilter(admin.SimpleListFilter):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "agency", "roles", "sign_in", "last_login", "is_active"]
+    list_display = [
+        "email",
+        "full_name",
+        "agency",
+        "role_names",
+        "sign_in",
+        "last_login",
+        "is_active",
+    ]
     list_filter = [
         LastSeenFilter,
         "is_active",
@@ -90,6 +98,24 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "roles":
+            # A checkbox per role, by its display name; the internal codes are what is stored.
+            return forms.TypedMultipleChoiceField(
+                label="Roles",
+                choices=Role.choices,
+                coerce=str,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="A user may hold several roles (docs/access.md).",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="Roles")
+    def role_names(self, user: User) -> str:
+        labels = dict(Role.choices)
+        return ", ".join(str(labels.get(role, role)) for role in user.roles)
 
     @admin.display(description="signs in with")
     def sign_in(self, obj: User) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from foundation.audit.models import AccessRecord
@@ -20,6 +20,8 @@ class AccessRecordFilter:
     outcome: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    # (model label, object id) pairs a case or log reference resolved to (forms.py).
+    targets: tuple[tuple[str, str], ...] = ()
 
 
 def _start_of(day: date) -> datetime:
@@ -69,6 +71,11 @@ def access_records(filters: AccessRecordFilter) -> QuerySet[AccessRecord]:
         records = records.filter(object_type__in=spellings_of(filters.object_type))
     if filters.object_id:
         records = records.filter(object_id=filters.object_id)
+    if filters.targets:
+        by_target = Q(pk__in=[])
+        for label, object_id in filters.targets:
+            by_target |= Q(object_type__in=spellings_of(label), object_id=object_id)
+        records = records.filter(by_target)
     if filters.action:
         records = records.filter(action=filters.action)
     if filters.outcome:
@@ -85,3 +92,23 @@ def object_types() -> list[tuple[str, str]]:
     stored = AccessRecord.objects.values_list("object_type", flat=True).distinct()
     labels = {LEGACY_OBJECT_TYPES.get(name, (name, ""))[0] for name in stored}
     return sorted(((label, readable_type(label)) for label in labels), key=lambda item: item[1])
+
+
+def describe(filters: AccessRecordFilter) -> str:
+    """The filter in words for the export's own access record (ids and types, no names)."""
+    parts = [
+        f"{name}={value}"
+        for name, value in (
+            ("user", filters.user_email),
+            ("type", filters.object_type),
+            ("id", filters.object_id),
+            ("action", filters.action),
+            ("outcome", filters.outcome),
+            ("from", filters.date_from),
+            ("to", filters.date_to),
+        )
+        if value
+    ]
+    if filters.targets:
+        parts.append("records=" + ",".join(f"{label}#{pk}" for label, pk in filters.targets))
+    return "; ".join(parts) or "none"

@@ -30,6 +30,8 @@ from referrals.permissions import (
 )
 
 URGENT_WITHIN = timedelta(hours=4)
+# The longest question the hub takes (docs/advice-requests.md).
+QUESTION_MAX_LENGTH = 5000
 ROUTINE_WORKING_DAYS = 2
 # The queue is reminded this much working time before a request falls due.
 DUE_SOON_NOTICE = timedelta(hours=1)
@@ -65,6 +67,8 @@ def submit_advice_request(
         raise ReferralError("Choose how urgent the question is.")
     if not question.strip():
         raise ReferralError("Write your question.")
+    if len(question.strip()) > QUESTION_MAX_LENGTH:
+        raise ReferralError(f"Keep the question to {QUESTION_MAX_LENGTH:,} characters.")
     reference = crime_log_reference.strip().upper()
     now = timezone.now()
     due_at = due_at_for(urgency=urgency, submitted_at=now)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services import end_case_share, set_share_facets, share_case
 from foundation.accounts.models import Agency, User
-from foundation.lib.working_time import add_working_days
+from foundation.lib.working_time import add_working_days, add_working_time
 from foundation.outbox.services import enqueue
 from referrals.errors import ConsentRequired, IllegalTransition, NotAllowed, ReferralError
 from referrals.models import Referral, ReferralTransition
@@ -48,8 +48,10 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
     State.DECLINED: frozenset(),
     State.CLOSED: frozenset(),
 }
-# A referral not answered within this many working days of being sent is chased.
+# A routine referral not answered within this many working days of being sent is chased.
 RESPONSE_WORKING_DAYS = 2
+# An urgent one must be decided within this much working time (docs/referrals.md).
+URGENT_RESPONSE = timedelta(hours=4)
 # Agencies a case can be referred to: anyone but the hub's own force.
 REFERRABLE_KINDS = frozenset(Agency.Kind.values) - {Agency.Kind.POLICE_FORCE}
 
@@ -200,6 +202,14 @@ def update_referral(*, referral: Referral, details: ReferralDetails, by: User) -
     return referral
 
 
+def response_due_at(*, sent_at: datetime, urgency: str) -> datetime:
+    """When the agency's decision is due: 4 working hours for an urgent referral, 2 working
+    days for a routine one (office hours and working days: foundation.lib.working_time)."""
+    if urgency == Referral.Urgency.URGENT:
+        return add_working_time(sent_at, URGENT_RESPONSE)
+    return add_working_days(sent_at, RESPONSE_WORKING_DAYS)
+
+
 @transaction.atomic
 def send_referral(*, referral: Referral, by: User) -> Referral:
     """Send a draft: share the case with the agency and tell its users.
@@ -215,7 +225,7 @@ def send_referral(*, referral: Referral, by: User) -> Referral:
     now = timezone.now()
     _move(referral, State.SENT, by=by, now=now)
     referral.sent_at = now
-    referral.response_due_at = add_working_days(now, RESPONSE_WORKING_DAYS)
+    referral.response_due_at = response_due_at(sent_at=now, urgency=referral.urgency)
     # Until it accepts, the agency sees enough to decide, no identities (docs/referrals.md).
     referral.share = share_case(
         case=referral.case, agency=referral.agency, facets=FACETS_BEFORE_ACCEPTANCE, by=by

@@ -284,11 +284,18 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not can_view_caseload(user) or user.agency is None:
         raise Http404
-    loads, unallocated = selectors.caseload(user.agency)
+    now = timezone.now()
+    loads, unallocated = selectors.caseload(user.agency, now=now)
     return render(
         request,
         "referrals/referral_caseload.html",
-        {"loads": loads, "unallocated": unallocated, "agency": user.agency, "now": timezone.now()},
+        {
+            "loads": loads,
+            "unallocated": unallocated,
+            "agency": user.agency,
+            "now": now,
+            "contact_due_days": selectors.CONTACT_DUE_AFTER.days,
+        },
     )
 
 

@@ -13,7 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.permissions import CaseNeed, cases_visible_to, get_case_for_user
+from cases.models import Facet
+from cases.permissions import CaseNeed, cases_visible_to, facets_for, get_case_for_user
+from cases.selectors import case_areas
+from foundation.accounts.roles import is_hub_staff
 from foundation.lib.http import AuthenticatedHttpRequest
 from referrals import selectors
 from referrals.errors import ReferralError
@@ -52,12 +55,18 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = form.cleaned_data["state"] if form.is_valid() else ""
     referrals = selectors.referral_list(request.user, state=state)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    case_ids = {referral.case_id for referral in page.object_list}
     return render(
         request,
         "referrals/referral_list.html",
         {
             "form": form,
             "page": page,
+            "hub_staff": is_hub_staff(request.user),
+            # A case reference is a link where the user may open the case (one query).
+            "open_case_ids": set(
+                cases_visible_to(request.user).filter(pk__in=case_ids).values_list("pk", flat=True)
+            ),
             "query": query_without_page(request),
             "can_refer": can_refer(request.user),
             "now": timezone.now(),
@@ -123,15 +132,23 @@ def referral_detail(request: AuthenticatedHttpRequest, referral_id: int) -> Http
             services.check_consent(referral)
         except ReferralError as error:
             consent_problem = str(error)
+    hub_staff = is_hub_staff(user)
+    # What the receiving agency sees of the case comes from its live shares' facets alone:
+    # before acceptance the existence, reason, area and risk level (docs/referrals.md).
+    facets = facets_for(user, referral.case)
     return render(
         request,
         "referrals/referral_detail.html",
         {
             "referral": referral,
+            "hub_staff": hub_staff,
+            "case_areas": case_areas(referral.case) if facets else [],
+            "show_risk": Facet.RISK_SUMMARY in facets,
+            "case_open_to_user": bool(facets),
             "history": selectors.referral_history(referral),
             "now": timezone.now(),
             "consent_problem": consent_problem,
-            "can_see_case": cases_visible_to(user).filter(pk=referral.case_id).exists(),
+            "can_see_case": bool(facets),
             "can_see_casework": casework_visible_to(user).filter(pk=referral.pk).exists(),
             "can_edit": can_edit_referral(user, referral),
             "can_send": can_send_referral(user, referral),

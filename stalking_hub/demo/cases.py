@@ -152,6 +152,16 @@ def _review(*, now: datetime) -> int:
     first_closed = len(pairs) - min(CLOSED_CASES, len(pairs) // 4)
     for index, log_ids in enumerate(pairs):
         logs = list(CrimeLog.objects.filter(pk__in=log_ids).order_by("-recorded_at", "-pk"))
+        # Spread the openings over the past weeks (within this year: references carry it). A
+        # case reviews the logs recorded before it was opened; the pair's later logs stay in
+        # the queue, as new incidents on an open case do.
+        opened = max(now - timedelta(days=7 * index, hours=3), _start_of_year(now))
+        before = [log for log in logs if log.recorded_at + timedelta(hours=2) <= opened]
+        if not before:
+            opened = min(max(opened, logs[-1].recorded_at + timedelta(hours=2)), now)
+            before = [log for log in logs if log.recorded_at <= opened] or logs[-1:]
+            opened = max(opened, before[0].recorded_at)
+        logs = before
         owner = tactical if index % 3 == 2 else coordinator
         relationship = relationship_from_log(logs[0].relationship)
         first = record_review(
@@ -178,8 +188,6 @@ def _review(*, now: datetime) -> int:
             )
         reviewed += len(logs)
         used_people.update(_people_on(log_ids))
-        # Spread the openings over the past weeks (within this year: references carry it).
-        opened = max(now - timedelta(days=4 * index), _start_of_year(now))
         Case.objects.filter(pk=case.pk).update(opened_at=opened)
         LogReview.objects.filter(case=case).update(reviewed_at=opened)
         if index >= first_closed:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseShare, CrimeLog
 from foundation.accounts.models import Agency, User
-from foundation.lib.working_time import add_working_days, subtract_working_time
+from foundation.lib.working_time import subtract_working_time
 from referrals.models import (
     AdviceCategory,
     AdviceRequest,
@@ -37,6 +37,7 @@ from referrals.models import (
 )
 from referrals.models.referrals import FACETS_BEFORE_ACCEPTANCE
 from referrals.services.advice import DUE_SOON_NOTICE, due_at_for
+from referrals.services.referrals import response_due_at
 from stalking_hub.demo.accounts import ISAC, demo_email
 
 PROBATION = "Northshire Probation Delivery Unit"
@@ -134,6 +135,21 @@ REASONS = (
     "The suspect is on licence; probation to consider licence conditions and a risk review.",
     "High-risk case: the victim needs safety planning and support through the court process.",
 )
+# What the victim agreed to share: an advocacy service needs to reach her; probation works with
+# the suspect and does not get her contact details (docs/access.md, tick by tick).
+SHARED_ITEMS: dict[bool, list[str]] = {
+    True: [
+        Referral.SharedItem.CASE_SUMMARY,
+        Referral.SharedItem.VICTIM_CONTACT,
+        Referral.SharedItem.RISK_ASSESSMENT,
+        Referral.SharedItem.SAFETY_CONCERNS,
+    ],
+    False: [
+        Referral.SharedItem.CASE_SUMMARY,
+        Referral.SharedItem.SUSPECT_DETAILS,
+        Referral.SharedItem.CRIME_LOGS,
+    ],
+}
 SAFE_CONTACT = (
     "Never leave voicemail: the suspect may have access to her phone. Text first from a "
     "withheld number and call only between 10:00 and 14:00.",
@@ -149,9 +165,10 @@ def _seed_referrals(users: dict[str, User], now: datetime) -> int:
     if not cases:
         return 0  # no cases seeded yet: advice requests only
     agencies = {agency.name: agency for agency in Agency.objects.all()}
+    chosen = _cases_for_plans(cases, now)
     made = 0
     for index, plan in enumerate(PLANS):
-        case = cases[index % len(cases)]
+        case = chosen[index]
         agency = agencies.get(plan.agency)
         if agency is None:
             continue
@@ -162,13 +179,32 @@ def _seed_referrals(users: dict[str, User], now: datetime) -> int:
     return made
 
 
+def _cases_for_plans(cases: list[Case], now: datetime) -> list[Case]:
+    """A case for each plan, the longest histories on the oldest cases, so that no referral
+    is older than its case and the long casework histories (plan versions, contacts) fit."""
+    free = list(cases)  # oldest first
+    chosen: dict[int, Case] = {}
+    for index in sorted(range(len(PLANS)), key=lambda i: -PLANS[i].days_ago):
+        if not free:
+            chosen[index] = cases[index % len(cases)]
+            continue
+        wanted = now - timedelta(days=PLANS[index].days_ago + 1)
+        case = next((case for case in free if case.opened_at <= wanted), free[0])
+        free.remove(case)
+        chosen[index] = case
+    return [chosen[index] for index in range(len(PLANS))]
+
+
 def _walk(
     plan: Plan, case: Case, agency: Agency, index: int, users: dict[str, User], now: datetime
 ) -> Referral:
     """Create the referral and move it along its path, backdated like a real history."""
     coordinator = users["coordinator"]
     receiver = users["isac"] if agency.kind == Agency.Kind.ISAC_SERVICE else users["partner"]
-    created = now - timedelta(days=plan.days_ago, hours=2)
+    # Never before the case was opened: a referral is made from an open case.
+    created = max(now - timedelta(days=plan.days_ago, hours=2), case.opened_at + timedelta(hours=1))
+    if created >= now - timedelta(minutes=30):
+        created = case.opened_at + (now - case.opened_at) / 4
     without_consent = plan.consent != Referral.Consent.GIVEN
     referral = Referral.objects.create(
         case=case,
@@ -184,11 +220,7 @@ def _walk(
             else ""
         ),
         authorised_by=users["tactical"] if without_consent else None,
-        shared_items=[
-            Referral.SharedItem.CASE_SUMMARY,
-            Referral.SharedItem.VICTIM_CONTACT,
-            Referral.SharedItem.RISK_ASSESSMENT,
-        ],
+        shared_items=SHARED_ITEMS[agency.kind == Agency.Kind.ISAC_SERVICE],
         safe_contact=SAFE_CONTACT[index % len(SAFE_CONTACT)],
         referred_by=coordinator,
         created_at=created,
@@ -207,7 +239,8 @@ def _walk(
     }
     for state in plan.path[1:]:
         step, by = steps[state]
-        at = min(at + step, now - timedelta(minutes=5))
+        # Backdated like a real history, each step after the last and all before now.
+        at = min(at + step, at + (now - at) / 2)
         ReferralTransition.objects.create(
             referral=referral, from_state=referral.state, to_state=state, at=at, by=by
         )
@@ -215,7 +248,7 @@ def _walk(
         referral.state_changed_at = at
         if state == State.SENT:
             referral.sent_at = at
-            referral.response_due_at = add_working_days(at, 2)
+            referral.response_due_at = response_due_at(sent_at=at, urgency=plan.urgency)
             referral.share = CaseShare.objects.create(
                 case=case,
                 agency=agency,
@@ -249,6 +282,11 @@ def _walk(
         referral.chase_count = 2
     referral.save()
     return referral
+
+
+def _between(start: datetime, wanted: datetime, now: datetime) -> datetime:
+    """`wanted`, or, if that is not yet past, a moment after `start` and before now."""
+    return min(wanted, start + (now - start) * 0.8)
 
 
 def _casework(referral: Referral, index: int, users: dict[str, User], now: datetime) -> None:
@@ -291,7 +329,7 @@ def _casework(referral: Referral, index: int, users: dict[str, User], now: datet
         rationale="Fixated behaviour, escalating frequency, visits to the home; the victim "
         "reports feeling unable to go out alone.",
         assessed_by=worker,
-        assessed_at=start + timedelta(days=3),
+        assessed_at=_between(start, start + timedelta(days=3), now),
     )
     today = timezone.localdate(now)
     versions = (
@@ -311,8 +349,11 @@ def _casework(referral: Referral, index: int, users: dict[str, User], now: datet
         created = start + timedelta(days=4 + 10 * (number - 1))
         if created >= now and number > 1:
             break
+        created = _between(start, created, now)
         current = number == len(versions) or start + timedelta(days=14) >= now
         review_on = today + timedelta(days=(-1, 7, 14)[index % 3]) if current else created.date()
+        # A review date is never before the plan was made.
+        review_on = max(review_on, timezone.localdate(created))
         SafetyPlan.objects.create(
             referral=referral,
             version=number,
@@ -341,6 +382,8 @@ def _casework(referral: Referral, index: int, users: dict[str, User], now: datet
         (20, JusticeMilestone.Kind.CHARGE, "Charged with stalking (s.2A)."),
     ):
         happened = timezone.localdate(start) + timedelta(days=days)
+        # Not before the case was opened, and (past events only) not in the future.
+        happened = max(happened, timezone.localdate(referral.case.opened_at))
         if happened <= today:
             JusticeMilestone.objects.create(
                 referral=referral,

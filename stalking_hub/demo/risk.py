@@ -156,10 +156,14 @@ def _when(case: Case, now: datetime, position: int, steps: int) -> datetime:
 
 
 def _review_date(index: int, last: datetime, today: date) -> date:
-    # Every third assessed case is overdue; the others fall due in the coming weeks.
+    # Every third assessed case is overdue; the others fall due in the coming weeks. A review
+    # date always comes after the assessment was completed.
+    completed = timezone.localdate(last)
     if index % 3 == 0:
-        return today - timedelta(days=2 + index % 9)
-    review = timezone.localdate(last) + timedelta(days=28)
+        overdue = max(today - timedelta(days=2 + index % 9), completed + timedelta(days=1))
+        if overdue < today:
+            return overdue
+    review = completed + timedelta(days=28)
     return review if review > today else today + timedelta(days=5 + index % 20)
 
 
@@ -188,18 +192,23 @@ def seed_risk_assessments(*, now: datetime | None = None) -> int:
         history = HISTORIES[index % len(HISTORIES)]
         if case.pk in assessed or history is None:
             continue
-        shared_with_isac = case.shares.filter(
-            agency_id__in=isac_agency_ids, ended_at__isnull=True
-        ).exists()
+        # The ISAC assesses only once the case is shared with its service.
+        isac_since = (
+            case.shares.filter(agency_id__in=isac_agency_ids, ended_at__isnull=True)
+            .order_by("shared_at")
+            .values_list("shared_at", flat=True)
+            .first()
+        )
         previous: RiskAssessment | None = None
         for position, step in enumerate(history, start=1):
-            by = step.by if step.by != "isac" or shared_with_isac else "coordinator"
+            completed = _when(case, now, position, len(history))
+            isac_may = isac_since is not None and isac_since <= completed
+            by = step.by if step.by != "isac" or isac_may else "coordinator"
             assessor = users.get(demo_email(by)) or case.owner
             instrument = instruments[step.instrument]
             definition = definition_of(instrument)
             computed = compute_result(definition, step.answers)
             level = decide_final_level(definition, computed, step.level, step.reason)
-            completed = _when(case, now, position, len(history))
             last = position == len(history)
             if previous is not None:
                 previous.superseded_at = completed

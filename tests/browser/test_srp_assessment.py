@@ -40,7 +40,7 @@ def test_coordinator_completes_an_srp_and_the_current_risk_is_updated(live_serve
         "SRP (Stalking Risk Profile) — case SH-2026-00077"
     )
 
-    page.get_by_label(re.compile(r"Stalker type \(stalker_type\)")).select_option("rejected")
+    page.get_by_label(re.compile(r"Stalker type .*\(stalker_type\)")).select_option("rejected")
     ratings = {
         "violence": "High",
         "persistence": "High",
@@ -48,7 +48,7 @@ def test_coordinator_completes_an_srp_and_the_current_risk_is_updated(live_serve
         "psychosocial_damage": "Low",
     }
     for domain, rating in ratings.items():
-        group = page.get_by_role("group", name=re.compile(rf"\({domain}\) — {NOTE}"))
+        group = page.get_by_role("group", name=re.compile(rf"\({domain}\)"))
         group.get_by_label(rating, exact=True).check()
         page.get_by_label(re.compile(rf"\({domain}_rationale\)")).fill(
             f"Placeholder rationale for {domain}."

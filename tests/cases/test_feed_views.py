@@ -127,3 +127,23 @@ def test_queue_uploaded_feed_service_records_the_uploader(coordinator, media, no
     feed_import = services.queue_uploaded_feed(upload=upload, source="rms", by=coordinator)
     assert feed_import.file_format == "jsonl"
     assert feed_import.started_by == coordinator
+
+
+@pytest.mark.parametrize(
+    ("status", "says"),
+    [
+        (FeedImport.Status.REFUSED, "The file was refused as a whole"),
+        (FeedImport.Status.FAILED, "The import stopped before it finished"),
+        (FeedImport.Status.DONE, "None: every row imported."),
+    ],
+)
+def test_a_refused_or_failed_import_never_says_every_row_imported(
+    client, coordinator, status, says
+):
+    feed_import = FeedImportFactory(
+        status=status, failure="" if status == "done" else "Not a CSV or JSON Lines file."
+    )
+    client.force_login(coordinator)
+    body = client.get(reverse("feed:detail", args=[feed_import.pk])).content.decode()
+    assert says in body
+    assert ("every row imported" in body) is (status == FeedImport.Status.DONE)

@@ -451,8 +451,45 @@ def test_bulk_not_stalking_without_a_note_is_refused(client, coordinator):
         {"logs": [log.pk for log in logs], "action": "not_stalking", "note": ""},
         follow=True,
     )
-    assert "Add a note for the officers in charge." in response.content.decode()
+    assert response.content.decode().count("Add a note for the officers in charge.") == 1
     assert not LogReview.objects.exists()
+
+
+def test_a_refused_bulk_decision_keeps_the_filter_the_page_and_the_selection(client, coordinator):
+    logs = [CrimeLogFactory(awaiting=True, area="Northvale") for _ in range(3)]
+    CrimeLogFactory(awaiting=True, area="Elsewhere")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("cases:bulk"),
+        {
+            "logs": [logs[0].pk, logs[2].pk],
+            "action": "not_stalking",
+            "note": "",
+            "return_query": "area=Northvale&page=1",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Nothing was saved." in body
+    assert "Add a note for the officers in charge." in body
+    assert response.context["form"]["area"].value() == "Northvale"
+    assert response.context["page"].number == 1
+    assert response.context["selected"] == {logs[0].pk, logs[2].pk}
+    assert f'value="{logs[0].pk}" id="select-{logs[0].pk}" checked' in body
+    assert f'value="{logs[1].pk}" id="select-{logs[1].pk}">' in body
+    assert response.context["page"].paginator.count == 3  # still filtered
+    assert not LogReview.objects.exists()
+
+
+def test_select_all_on_this_page_ticks_every_row_shown(client, coordinator):
+    logs = [CrimeLogFactory(awaiting=True) for _ in range(3)]
+    client.force_login(coordinator)
+    body = client.get(reverse("cases:queue")).content.decode()
+    assert "Select all on this page" in body
+    response = client.get(reverse("cases:queue") + "?select=page")
+    assert response.context["selected"] == {log.pk for log in logs}
+    for log in logs:
+        assert f'id="select-{log.pk}" checked' in response.content.decode()
 
 
 def test_bulk_with_nothing_selected_says_so(client, coordinator):

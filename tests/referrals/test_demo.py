@@ -54,4 +54,8 @@ def test_seed_demo_gives_referrals_in_every_state_and_is_idempotent(settings):
         assert live == (referral.state in {"sent", "accepted", "active"}), referral.state
     partner = User.objects.get(email=demo_email("partner"))
     assert referrals_visible_to(partner).exists()
+    # The whole demo, synthetic feed included, tells its story in order.
+    from tests.test_demo_timelines import assert_timelines_in_order
+
+    assert_timelines_in_order()
     assert not referrals_visible_to(partner).filter(agency__kind="isac_service").exists()

@@ -342,3 +342,40 @@ def test_time_in_each_state_is_kept(open_case, isac_service, coordinator, isac, 
     assert periods[3].duration(now) == timedelta(days=2)
     draft.refresh_from_db()
     assert draft.state_changed_at == start + timedelta(days=1)
+
+
+# Urgent: a decision within four working hours (08:00-18:00, Monday to Friday, bank holidays
+# excluded); routine: two working days (docs/referrals.md).
+@pytest.mark.parametrize(
+    ("sent_at", "urgent_due", "routine_due"),
+    [
+        # Tuesday mid-morning: the same afternoon.
+        (datetime(2026, 5, 12, 10, 0), datetime(2026, 5, 12, 14, 0), datetime(2026, 5, 14, 10, 0)),
+        # Late on a Tuesday: one hour that day, three the next morning (not Thursday 18:00).
+        (datetime(2026, 5, 12, 17, 0), datetime(2026, 5, 13, 11, 0), datetime(2026, 5, 14, 17, 0)),
+        # Friday afternoon: Monday morning.
+        (
+            datetime(2026, 5, 15, 16, 30),
+            datetime(2026, 5, 18, 10, 30),
+            datetime(2026, 5, 19, 16, 30),
+        ),
+        # Friday before the bank-holiday Monday (4 May 2026): Tuesday.
+        (datetime(2026, 5, 1, 17, 0), datetime(2026, 5, 5, 11, 0), datetime(2026, 5, 6, 17, 0)),
+        # After hours on a Saturday: from 08:00 on the next working day.
+        (datetime(2026, 5, 16, 21, 0), datetime(2026, 5, 18, 12, 0), datetime(2026, 5, 19, 18, 0)),
+    ],
+)
+def test_an_urgent_referral_gets_four_working_hours_and_a_routine_one_two_working_days(
+    open_case, isac_service, coordinator, no_broker, sent_at, urgent_due, routine_due
+):
+    sent_at = sent_at.replace(tzinfo=LONDON)
+    for urgency, due in (("urgent", urgent_due), ("routine", routine_due)):
+        referral = services.create_referral(
+            case=open_case,
+            details=details(isac_service, urgency=urgency),
+            by=coordinator,
+        )
+        with time_machine.travel(sent_at, tick=False):
+            services.send_referral(referral=referral, by=coordinator)
+        referral.refresh_from_db()
+        assert referral.response_due_at == due.replace(tzinfo=LONDON), urgency

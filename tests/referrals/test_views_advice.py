@@ -256,3 +256,52 @@ def test_deactivated_users_see_nothing(client, question):
     client.force_login(leaver)
     response = client.get(reverse("referrals:advice_detail", args=[question.pk]))
     assert response.status_code in (302, 404)
+
+
+def test_continuing_without_a_topic_says_so(client, officer):
+    client.force_login(officer)
+    body = client.get(reverse("referrals:advice_create") + "?step=topic").content.decode()
+    assert "What is your question about?" in body
+    assert "This field is required" in body
+
+
+@pytest.mark.parametrize(
+    ("reference", "accepted"),
+    [
+        ("NS/25/0012345", True),
+        ("a1-2", True),
+        ("anything at all", False),
+        ("ABC/DEF", False),
+        ("<b>12</b>", False),
+        ("12", False),
+    ],
+)
+def test_a_crime_log_reference_must_look_like_one(client, officer, no_broker, reference, accepted):
+    client.force_login(officer)
+    response = client.post(
+        reverse("referrals:advice_create"),
+        {
+            "category": "risk",
+            "urgency": "routine",
+            "question": "Q?",
+            "crime_log_reference": reference,
+        },
+    )
+    assert AdviceRequest.objects.exists() is accepted
+    if not accepted:
+        body = response.content.decode()
+        assert "does not look like a crime log reference" in body
+        assert body.count("does not look like a crime log reference") == 1
+
+
+def test_a_question_is_capped_with_a_clear_message(client, officer, no_broker):
+    client.force_login(officer)
+    url = reverse("referrals:advice_create")
+    response = client.post(
+        url, {"category": "risk", "urgency": "routine", "question": "x" * 60_000}
+    )
+    body = response.content.decode()
+    assert "Keep the question to 5,000 characters (this one has 60000)" in body
+    assert not AdviceRequest.objects.exists()
+    client.post(url, {"category": "risk", "urgency": "routine", "question": "x" * 5000})
+    assert AdviceRequest.objects.count() == 1

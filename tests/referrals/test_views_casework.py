@@ -3,7 +3,7 @@ instructions on every page; bad input; query counts."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -253,3 +253,89 @@ def test_outcomes_summary_counts_consented_casework_for_the_coordinator(
     assert summary.safer == 2
     assert summary.abuse_at_exit["stopped"] == 2
     assert summary.average_safety_change == 3.0
+
+
+def test_caseload_highlights_overdue_contacts_and_safety_plan_reviews(
+    client, isac, isac_manager, isac_service
+):
+    from datetime import UTC, date, datetime
+
+    import time_machine
+
+    from tests.factories.referrals import ContactFactory
+
+    now = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
+    stale = ReferralFactory(agency=isac_service, active=True, caseworker=isac)
+    ContactFactory(referral=stale, contact_at=datetime(2026, 5, 20, 10, 0, tzinfo=UTC))
+    late_review = ReferralFactory(agency=isac_service, active=True, caseworker=isac)
+    ContactFactory(referral=late_review, contact_at=datetime(2026, 6, 9, 10, 0, tzinfo=UTC))
+    SafetyPlanFactory(referral=late_review, review_on=date(2026, 6, 9))
+    fine = ReferralFactory(agency=isac_service, active=True, caseworker=isac)
+    ContactFactory(referral=fine, contact_at=datetime(2026, 6, 8, 10, 0, tzinfo=UTC))
+    SafetyPlanFactory(referral=fine, review_on=date(2026, 6, 10))
+    client.force_login(isac_manager)
+    with time_machine.travel(now, tick=False):
+        response = client.get(reverse("referrals:caseload"))
+    rows = {row.referral.pk: row for load in response.context["loads"] for row in load.referrals}
+    assert (rows[stale.pk].contact_overdue, rows[stale.pk].review_overdue) == (True, False)
+    assert (rows[late_review.pk].contact_overdue, rows[late_review.pk].review_overdue) == (
+        False,
+        True,
+    )
+    assert (rows[fine.pk].contact_overdue, rows[fine.pk].review_overdue) == (False, False)
+    body = response.content.decode()
+    assert body.count("Contact overdue") == 1
+    assert body.count("Review overdue") == 1
+    # Case references are links.
+    assert reverse("cases:detail", args=[stale.case_id]) in body
+
+
+def test_a_refused_contact_shows_its_error_once(client, isac, isac_service):
+    from datetime import timedelta as _timedelta
+
+    referral = ReferralFactory(agency=isac_service, active=True, caseworker=isac)
+    client.force_login(isac)
+    future = timezone.localtime() + _timedelta(days=2)
+    response = client.post(
+        reverse("referrals:contact_create", args=[referral.pk]),
+        {
+            "contact_at": future.strftime("%Y-%m-%dT%H:%M"),
+            "channel": "phone",
+            "outcome": "made",
+            "notes": "Kept",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert not Contact.objects.exists()
+    assert body.count("cannot be in the future") == 1
+    assert "Kept" in body  # nothing typed is lost
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "message"),
+    [
+        (
+            "referrals:safety_plan_create",
+            {"measures": "Vary routes.", "responsibilities": "Victim.", "review_on": "2020-01-01"},
+            "cannot be in the past",
+        ),
+        (
+            "referrals:milestone_create",
+            {
+                "kind": "arrest",
+                "happened_on": (date.today() + timedelta(days=30)).isoformat(),
+                "note": "",
+            },
+            "can be dated in the future",
+        ),
+    ],
+)
+def test_a_refused_casework_form_shows_its_error_once(
+    client, isac, isac_service, url_name, data, message
+):
+    referral = ReferralFactory(agency=isac_service, active=True, caseworker=isac)
+    client.force_login(isac)
+    response = client.post(reverse(url_name, args=[referral.pk]), data)
+    assert response.status_code == 200
+    assert response.content.decode().count(message) == 1

@@ -280,3 +280,25 @@ def test_referral_detail_queries_are_bounded(
     client.force_login(coordinator)
     with django_assert_max_num_queries(15):
         client.get(reverse("referrals:detail", args=[isac_referral.pk]))
+
+
+def test_the_hub_list_says_what_it_lists_with_the_agency_and_links_to_open_cases(
+    client, solicitor, partner, open_case, probation, isac_service
+):
+    draft = ReferralFactory(case=open_case, agency=isac_service)
+    sent = ReferralFactory(case=open_case, agency=probation, sent=True)
+    client.force_login(solicitor)
+    body = client.get(reverse("referrals:list")).content.decode()
+    assert "Referrals addressed to" not in body
+    assert "drafts included" in body
+    assert draft.reference in body
+    assert isac_service.name in body
+    assert probation.name in body
+    assert f'href="{reverse("cases:detail", args=[open_case.pk])}"' in body
+    # The partner's list: their own agency's, and the case is a link only while shared.
+    client.force_login(partner)
+    body = client.get(reverse("referrals:list")).content.decode()
+    assert f"Referrals addressed to {probation.name}" in body
+    assert sent.reference in body
+    assert draft.reference not in body
+    assert f'href="{reverse("cases:detail", args=[open_case.pk])}"' not in body

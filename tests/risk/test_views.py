@@ -288,7 +288,8 @@ def test_without_local_wording_items_show_their_key_and_a_note(client, coordinat
     settings.HUB_INSTRUMENT_WORDING_DIR = ""
     client.force_login(coordinator)
     body = client.get(reverse("risk:new", args=[case.pk, "dash"])).content.decode()
-    assert "dash_01 — Wording comes from the force&#x27;s licensed copy" in body
+    assert "Item 1 of " in body
+    assert "Key dash_01" in body
     # FOUR is openly worded: its own questions show.
     four = client.get(reverse("risk:new", args=[case.pk, "four"])).content.decode()
     assert "Has it happened more than once?" in four
@@ -311,7 +312,7 @@ def test_local_wording_is_loaded_from_the_configured_directory(
     body = client.get(reverse("risk:new", args=[case.pk, "dash"])).content.decode()
     assert "Placeholder question one" in body
     assert "Help one" in body
-    assert "dash_02 — Wording comes from" in body
+    assert "Key dash_02" in body
     assessment = RiskAssessmentFactory(case=case, dash_high=True)
     detail = client.get(reverse("risk:detail", args=[case.pk, assessment.pk])).content.decode()
     assert "Placeholder question one" in detail
@@ -350,3 +351,52 @@ def test_unknown_instrument_is_404(client, coordinator, case):
     client.force_login(coordinator)
     assert client.get(reverse("risk:new", args=[case.pk, "nope"])).status_code == 404
     assert instrument("four").is_active
+
+
+def test_a_judgement_problem_points_to_the_judgement_not_the_questions(client, coordinator, case):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("risk:new", args=[case.pk, "dash"]),
+        form_data(dash_answers(3), save="1", final_level="high"),
+    )
+    body = response.content.decode()
+    assert "see the messages by each question" not in body
+    assert "Your judgement</a> needs attention" in body
+
+
+def test_a_tool_with_no_cut_off_says_the_reason_is_always_required(client, coordinator, case):
+    from tests.factories.risk import sdash_answers
+
+    client.force_login(coordinator)
+    page = client.get(reverse("risk:new", args=[case.pk, "sdash"])).content.decode()
+    assert "Reason for the final level (required)" in page
+    assert "always for this tool" in page
+    response = client.post(
+        reverse("risk:new", args=[case.pk, "sdash"]),
+        form_data(sdash_answers(3), save="1", final_level="medium"),
+    )
+    assert "a reason is required" in response.context["judgement_form"].errors["reason"][0]
+    dash = client.get(reverse("risk:new", args=[case.pk, "dash"])).content.decode()
+    assert "Reason for the final level (required)" not in dash
+
+
+def test_a_licensed_tool_without_wording_shows_number_domain_and_answer_type(
+    client, coordinator, case, settings, tmp_path
+):
+    settings.HUB_INSTRUMENT_WORDING_DIR = str(tmp_path)  # an empty folder: no wording loaded
+    client.force_login(coordinator)
+    response = client.get(reverse("risk:new", args=[case.pk, "dash"]))
+    body = response.content.decode()
+    first = response.context["answers_form"].fields["dash_01"]
+    assert first.label.startswith("Item 1 of ")
+    assert first.label.endswith("answer yes, no or not known (dash_01)")
+    assert "Key dash_01" in first.help_text
+    assert "dash.json" in first.help_text
+    srp = client.get(reverse("risk:new", args=[case.pk, "srp"])).context["answers_form"]
+    assert "Domain: " in srp.fields["violence"].label
+    assert "rate low, moderate or high" in srp.fields["violence"].label
+    assert "its wording is not loaded here" in body
+    assert "HUB_INSTRUMENT_WORDING_DIR" in body
+    # The openly worded FOUR needs no file and shows its questions.
+    four = client.get(reverse("risk:new", args=[case.pk, "four"])).context["answers_form"]
+    assert not four.unworded
