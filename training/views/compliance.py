@@ -96,7 +96,7 @@ def compliance_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     each team exported."""
     if not can_view_compliance(request.user):
         raise Http404
-    form = ExportForm(request.GET or None)
+    form = ExportForm(request.GET)
     if not form.is_valid():
         raise Http404
     fmt = form.cleaned_data["format"] or "csv"
