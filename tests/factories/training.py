@@ -1,8 +1,8 @@
 """Factories for training (synthetic names throughout).
 
-    SessionFactory(course=course, starts_at=...)      # a scheduled session
-    EnrolmentFactory(session=session, completed=True)  # a completion on the session's date
-    completion(trainee, course, on=date(2024, 3, 1))   # a completed session on that day
+SessionFactory(course=course, starts_at=...)      # a scheduled session
+EnrolmentFactory(session=session, completed=True)  # a completion on the session's date
+completion(trainee, course, on=date(2024, 3, 1))   # a completed session on that day
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import factory
 
 from foundation.accounts.models import Agency
 from foundation.lib.working_time import LONDON
+from tests.factories.accounts import AgencyFactory
 from training.models import (
     Area,
     Course,
@@ -24,7 +25,6 @@ from training.models import (
     Team,
     Trainee,
 )
-from tests.factories.accounts import AgencyFactory
 
 STARTS_AT = datetime(2026, 3, 10, 9, 30, tzinfo=LONDON)
 

@@ -10,10 +10,6 @@ import time_machine
 from django.utils import timezone
 
 from foundation.lib.working_time import LONDON
-from training import compliance
-from training.compliance import Scope, counts_by_day, counts_by_team, person_states
-from training.models import Enrolment
-from training.selectors import compliance_overview, month_ends
 from tests.factories import AgencyFactory
 from tests.factories.training import (
     CourseFactory,
@@ -24,6 +20,10 @@ from tests.factories.training import (
     TraineeFactory,
     completion,
 )
+from training import compliance
+from training.compliance import Scope, counts_by_day, counts_by_team, person_states
+from training.models import Enrolment
+from training.selectors import compliance_overview, month_ends
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,9 @@ def trainee(course):
 
 
 def frozen(day: date):
-    return time_machine.travel(datetime.combine(day, datetime.min.time(), tzinfo=LONDON).replace(hour=12))
+    return time_machine.travel(
+        datetime.combine(day, datetime.min.time(), tzinfo=LONDON).replace(hour=12)
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,7 +104,8 @@ def test_attended_counts_only_where_attending_completes(trainee, course):
 
 
 @pytest.mark.parametrize(
-    "status", [Enrolment.Status.REGISTERED, Enrolment.Status.DID_NOT_ATTEND, Enrolment.Status.CANCELLED]
+    "status",
+    [Enrolment.Status.REGISTERED, Enrolment.Status.DID_NOT_ATTEND, Enrolment.Status.CANCELLED],
 )
 def test_bookings_without_attendance_do_not_count(trainee, course, status):
     session = SessionFactory(course=course, starts_at=datetime(2025, 6, 1, 10, tzinfo=LONDON))
@@ -112,9 +115,7 @@ def test_bookings_without_attendance_do_not_count(trainee, course, status):
 
 def test_the_session_date_is_the_london_date(trainee, course):
     # 23:30 UTC on 31 March 2024 is 00:30 on 1 April in London (BST).
-    session = SessionFactory(
-        course=course, starts_at=datetime(2024, 3, 31, 23, 30, tzinfo=UTC)
-    )
+    session = SessionFactory(course=course, starts_at=datetime(2024, 3, 31, 23, 30, tzinfo=UTC))
     EnrolmentFactory(session=session, trainee=trainee, completed=True)
     [item] = person_states(EVERYONE, today=date(2024, 4, 2))
     assert item.last_done == date(2024, 4, 1)
@@ -133,7 +134,9 @@ def test_who_a_requirement_applies_to():
     operator = TraineeFactory(role="Operator", team=control_room)
     council_officer = TraineeFactory(role="Officer", team=None, organisation=council)
     bystander = TraineeFactory(role="Officer", team=neighbourhood)
-    required = {(s.trainee_id, s.course_id) for s in person_states(EVERYONE, today=date(2026, 1, 1))}
+    required = {
+        (s.trainee_id, s.course_id) for s in person_states(EVERYONE, today=date(2026, 1, 1))
+    }
     assert required == {
         (supervisor.pk, by_role.pk),
         (operator.pk, by_team.pk),

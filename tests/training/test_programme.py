@@ -14,10 +14,6 @@ from django.utils import timezone
 
 from foundation.accounts.models import Agency
 from foundation.outbox.models import OutboxMessage
-from training.errors import NotAllowed, SessionFull, TrainingError
-from training.models import Enrolment, Trainee
-from training.services import programme
-from training.services.people import Identity, find_or_add_trainee
 from tests.factories import AgencyFactory
 from tests.factories.training import (
     CourseFactory,
@@ -26,6 +22,10 @@ from tests.factories.training import (
     TraineeFactory,
 )
 from tests.training.conftest import run_outbox
+from training.errors import NotAllowed, SessionFull, TrainingError
+from training.models import Enrolment, Trainee
+from training.services import programme
+from training.services.people import Identity, find_or_add_trainee
 
 pytestmark = pytest.mark.django_db
 

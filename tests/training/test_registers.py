@@ -12,9 +12,6 @@ from django.core.management import CommandError, call_command
 from foundation.accounts.models import Agency
 from foundation.lib.spreadsheets import SpreadsheetRefused
 from foundation.lib.working_time import LONDON
-from training.errors import TrainingError
-from training.models import Enrolment, ImportReport, Trainee
-from training.services.registers import import_register
 from tests.factories import AgencyFactory, UserFactory
 from tests.factories.training import (
     EnrolmentFactory,
@@ -23,6 +20,9 @@ from tests.factories.training import (
     TraineeFactory,
 )
 from tests.training.sheets import REGISTER_HEADER, csv_bytes, with_saved_value, xlsx_bytes
+from training.errors import TrainingError
+from training.models import Enrolment, ImportReport, Trainee
+from training.services.registers import import_register
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,10 @@ def test_importing_the_same_register_twice_changes_nothing(session, known):
 
 
 def test_a_corrected_register_updates_those_attendances_and_lists_them(session, known):
-    rows = [["Ada Known", "1001", "", "", "", "Attended"], ["Bea Known", "", "bea.known@force.example", "", "", "attended"]]
+    rows = [
+        ["Ada Known", "1001", "", "", "", "Attended"],
+        ["Bea Known", "", "bea.known@force.example", "", "", "attended"],
+    ]
     run(session, csv_bytes(rows))
     rows[1][5] = "Did not attend"
     report = run(session, csv_bytes(rows))
@@ -209,10 +212,10 @@ def test_no_status_column_means_attended_and_unknown_columns_are_notices(session
 
 
 def test_a_windows_1252_csv_reads_accents_and_curly_quotes(session, force):
-    rows = [["Zoë O’Neill", "1234", "", "", "Home Force", "attended"]]
+    rows = [["Zoë O\u2019Neill", "1234", "", "", "Home Force", "attended"]]
     report = run(session, csv_bytes(rows, encoding="cp1252"))
     assert report["created"] == 1
-    assert Trainee.objects.get(staff_number="1234").name == "Zoë O’Neill"
+    assert Trainee.objects.get(staff_number="1234").name == "Zoë O\u2019Neill"
 
 
 def test_a_semicolon_separated_csv(session, known):
@@ -313,7 +316,9 @@ def test_the_command_refuses_an_unknown_session_or_file(session, tmp_path):
     with pytest.raises(CommandError, match="There is no session 999999"):
         call_command("import_attendance", str(path), "--session", "999999")
     with pytest.raises(CommandError, match="is not a file"):
-        call_command("import_attendance", str(tmp_path / "missing.csv"), "--session", str(session.pk))
+        call_command(
+            "import_attendance", str(tmp_path / "missing.csv"), "--session", str(session.pk)
+        )
     bad = tmp_path / "photo.csv"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     with pytest.raises(CommandError, match="refused and nothing was saved"):

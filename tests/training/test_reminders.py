@@ -11,8 +11,6 @@ from django.core import mail
 from django.db import connection
 
 from foundation.lib.working_time import LONDON
-from training import reminders
-from training.models import Enrolment, RefreshReminder, Session
 from tests.factories.training import (
     CourseFactory,
     EnrolmentFactory,
@@ -22,6 +20,8 @@ from tests.factories.training import (
     TraineeFactory,
     completion,
 )
+from training import reminders
+from training.models import Enrolment, RefreshReminder, Session
 
 NOW = datetime(2026, 5, 11, 7, 0, tzinfo=LONDON)
 

@@ -7,12 +7,12 @@ import pytest
 
 from foundation.accounts.models import Agency
 from foundation.lib.spreadsheets import SpreadsheetRefused
-from training.errors import NotAllowed
-from training.models import Trainee
-from training.services.rosters import import_roster
 from tests.factories import AgencyFactory, UserFactory
 from tests.factories.training import TeamFactory, TraineeFactory
 from tests.training.sheets import csv_bytes, xlsx_bytes
+from training.errors import NotAllowed
+from training.models import Trainee
+from training.services.rosters import import_roster
 
 pytestmark = pytest.mark.django_db
 

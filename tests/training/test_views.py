@@ -17,7 +17,6 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from foundation.audit.models import AccessRecord
-from training.models import ChampionProfile, CpdActivity, Enrolment, ImportReport, Trainee
 from tests.conftest import ROLE_FIXTURES
 from tests.factories import UserFactory
 from tests.factories.training import (
@@ -32,6 +31,7 @@ from tests.factories.training import (
     completion,
 )
 from tests.training.sheets import csv_bytes
+from training.models import ChampionProfile, CpdActivity, Enrolment, ImportReport, Trainee
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +54,14 @@ def world(home_force, officer, coordinator, champion, team_manager, other_manage
     team_b = TeamFactory(name="Response South", organisation=home_force)
     team_b.managers.add(other_manager)
     RequirementFactory(course=course, role="neighbourhood officer")
-    person = TraineeFactory(name=SECRET_NAME, team=team_a, user=officer, role="Neighbourhood officer")
+    person = TraineeFactory(
+        name=SECRET_NAME, team=team_a, user=officer, role="Neighbourhood officer"
+    )
     done = completion(person, course, on=timezone.localdate() - timedelta(days=30))
     upcoming = SessionFactory(course=course, starts_at=timezone.now() + timedelta(days=10))
-    booking = EnrolmentFactory(session=upcoming, trainee=TraineeFactory(name=SECRET_NAME, team=team_a))
+    booking = EnrolmentFactory(
+        session=upcoming, trainee=TraineeFactory(name=SECRET_NAME, team=team_a)
+    )
     report = ImportReport.objects.create(
         kind="register", session=done.session, report={"unmatched_rows": [{"name": SECRET_NAME}]}
     )
@@ -155,9 +159,7 @@ def test_requirement_removal_is_for_trainers(client, request, world, who):
 @pytest.mark.parametrize("who", EVERYONE)
 def test_team_export_matrix(client, request, world, who):
     url = reverse("training:compliance_export") + f"?team={world['team'].pk}"
-    assert opens(client, request.getfixturevalue(who), url) == (
-        who in OVERSEERS | {"team_manager"}
-    )
+    assert opens(client, request.getfixturevalue(who), url) == (who in OVERSEERS | {"team_manager"})
 
 
 def test_the_manager_sees_their_own_team_only(client, world, team_manager, other_manager):
@@ -270,16 +272,24 @@ def test_a_trainer_creates_a_course_and_a_session_and_books_people(
     book = reverse("training:session_book", args=[session.pk])
     response = client.post(
         book,
-        {"name": "New Sergeant", "staff_number": "5150", "organisation": home_force.pk,
-         "status": "registered"},
+        {
+            "name": "New Sergeant",
+            "staff_number": "5150",
+            "organisation": home_force.pk,
+            "status": "registered",
+        },
     )
     assert response.status_code == 302
     assert Trainee.objects.get(staff_number="5150").name == "New Sergeant"
     # The session is full now: a clear refusal, nothing saved.
     response = client.post(
         book,
-        {"name": "One Too Many", "staff_number": "5151", "organisation": home_force.pk,
-         "status": "registered"},
+        {
+            "name": "One Too Many",
+            "staff_number": "5151",
+            "organisation": home_force.pk,
+            "status": "registered",
+        },
     )
     assert response.status_code == 400
     assert "The session is full (1 places)." in response.content.decode()
@@ -311,15 +321,22 @@ def test_recording_own_cpd_and_the_staff_list(client, coordinator, tactical_lead
     client.force_login(coordinator)
     response = client.post(
         reverse("training:cpd_create"),
-        {"activity": "Stalking conference", "done_on": timezone.localdate().isoformat(),
-         "hours": "6", "evidence": "Certificate of attendance"},
+        {
+            "activity": "Stalking conference",
+            "done_on": timezone.localdate().isoformat(),
+            "hours": "6",
+            "evidence": "Certificate of attendance",
+        },
     )
     assert response.url == reverse("training:mine")
     assert CpdActivity.objects.get().hours == Decimal(6)
     response = client.post(
         reverse("training:cpd_create"),
-        {"activity": "Next year", "done_on": (timezone.localdate() + timedelta(days=400)).isoformat(),
-         "hours": "1"},
+        {
+            "activity": "Next year",
+            "done_on": (timezone.localdate() + timedelta(days=400)).isoformat(),
+            "hours": "1",
+        },
     )
     assert "the date is in the future" in response.content.decode()
     client.force_login(tactical_lead)
@@ -356,7 +373,11 @@ def test_champions_by_area_with_gaps(client, coordinator, champion, home_force):
     response = client.get(reverse("training:champions"))
     assert [area.name for area in response.context["gaps"]] == ["City", "South"]
     groups = {group.area: [u.pk for u in group.champions] for group in response.context["areas"]}
-    assert groups == {"North": [champion.pk], "South": [former.pk], "No area recorded": [enhanced.pk]}
+    assert groups == {
+        "North": [champion.pk],
+        "South": [former.pk],
+        "No area recorded": [enhanced.pk],
+    }
     assert "Enhanced" in response.content.decode()
 
 
@@ -424,7 +445,9 @@ def grow(world, home_force, n: int) -> None:
         ("training:mine", None, "officer"),
     ],
 )
-def test_query_counts_stay_flat_at_two_data_sizes(client, request, world, home_force, url_name, key, who):
+def test_query_counts_stay_flat_at_two_data_sizes(
+    client, request, world, home_force, url_name, key, who
+):
     client.force_login(request.getfixturevalue(who))
     world["completion_session"] = world["completion"].session
     url = reverse(url_name, args=[world[key].pk]) if key else reverse(url_name)
@@ -434,7 +457,9 @@ def test_query_counts_stay_flat_at_two_data_sizes(client, request, world, home_f
     assert count_queries(client, url) == few
 
 
-def test_the_compliance_page_counts_in_a_fixed_number_of_queries(client, trainer, world, home_force):
+def test_the_compliance_page_counts_in_a_fixed_number_of_queries(
+    client, trainer, world, home_force
+):
     client.force_login(trainer)
     url = reverse("training:compliance")
     grow(world, home_force, 1)
