@@ -57,6 +57,15 @@ def sessions_list(*, upcoming: bool, now: datetime) -> QuerySet[Session]:
     return sessions.filter(ends_at__lt=now).order_by("-starts_at", "-id")
 
 
+def course_sessions(course: Course, *, now: datetime) -> QuerySet[Session]:
+    """A course's sessions to come, with their bookings."""
+    return sessions_list(upcoming=True, now=now).filter(course=course)
+
+
+def course_requirements(course: Course) -> QuerySet[Requirement]:
+    return requirements_list().filter(course=course)
+
+
 def session_enrolments(session: Session) -> QuerySet[Enrolment]:
     return session.enrolments.select_related(
         "trainee__team", "trainee__organisation", "trainee__user"

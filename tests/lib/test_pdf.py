@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from foundation.lib.pdf import ResourceRefused, StaticOnlyFetcher, render_pdf
+from foundation.lib.pdf import ResourceRefused, render_pdf, static_only_fetcher
 
 
 def pdf_text(data: bytes) -> str:
@@ -31,7 +31,7 @@ def test_render_pdf_lays_out_the_template(settings, tmp_path):
 
 
 def test_the_fetcher_serves_static_files_and_refuses_the_rest():
-    fetcher = StaticOnlyFetcher(base_url="http://testserver/")
+    fetcher = static_only_fetcher(base_url="http://testserver/")
     served = fetcher.fetch("http://testserver/static/css/hub.css")
     assert b".bg-hub" in served.read()
     assert served.content_type == "text/css"

@@ -76,10 +76,8 @@ def course_detail(request: AuthenticatedHttpRequest, course_id: int) -> HttpResp
         "training/course_detail.html",
         {
             "course": course,
-            "sessions": selectors.sessions_list(upcoming=True, now=timezone.now()).filter(
-                course=course
-            ),
-            "requirements": selectors.requirements_list().filter(course=course),
+            "sessions": selectors.course_sessions(course, now=timezone.now()),
+            "requirements": selectors.course_requirements(course),
         },
     )
 
