@@ -442,6 +442,26 @@ class _Seeder:
         profiles[-1].is_active = False
         profiles[-1].stood_down_on = self._day(2)
         ChampionProfile.objects.bulk_create(profiles)
+        # Their CPD: the network's meetings, and shadowing the advice queue for the enhanced.
+        CpdActivity.objects.bulk_create(
+            CpdActivity(
+                user=user,
+                activity=activity,
+                done_on=max(self.today.replace(month=1, day=1), self._day(1 + index % 6)),
+                hours=Decimal(hours),
+                evidence="Attendance recorded by the hub.",
+                recorded_by=self.trainer,
+            )
+            for index, user in enumerate(champions[:-1])
+            for activity, hours in (
+                [("Champions' network meeting", 2)] * (1 + index % 3)
+                + (
+                    [("Advice queue shadowing with the hub", 4)]
+                    if user.is_enhanced_champion
+                    else []
+                )
+            )
+        )
         # Their enhanced training: most have it, a few are due a refresher.
         linked = {trainee.user_id for trainee in Trainee.objects.filter(user__in=champions)}
         trainees = Trainee.objects.bulk_create(

@@ -16,6 +16,7 @@ from training.compliance import STATE_LABELS, PersonState
 from training.forms import ExportForm, StateFilterForm
 from training.permissions import (
     TrainingNeed,
+    can_manage_training,
     can_oversee_training,
     can_view_compliance,
     get_team_for_user,
@@ -47,6 +48,7 @@ def compliance(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "overview": overview,
             "chart": trend_chart(overview.trend),
+            "can_manage": can_manage_training(request.user),
             "state_labels": STATE_LABELS,
         },
     )

@@ -107,6 +107,7 @@ def cpd_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "people": selectors.cpd_totals(year=year),
             "year": year,
             "target": settings.HUB_CPD_TARGET_HOURS,
+            "can_manage": can_manage_training(request.user),
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         },
     )
