@@ -90,13 +90,23 @@ def can_see_own_training(user: User) -> bool:
 # --- Scoped selectors -----------------------------------------------------------------------------
 
 
+def own_trainee_q(user: User, prefix: str = "") -> Q:
+    """The user's own training record: linked to their account, or (not yet linked to any
+    account) under their e-mail address, as a roster or register recorded it."""
+    return Q(**{f"{prefix}user": user}) | Q(
+        **{f"{prefix}user__isnull": True, f"{prefix}email": user.email.strip().lower()}
+    )
+
+
 def trainees_visible_to(user: User) -> QuerySet[Trainee]:
     """Everyone for trainers and the hub's managers; a manager's team; and one's own record."""
     if not user.is_active:
         return Trainee.objects.none()
     if can_oversee_training(user):
         return Trainee.objects.all()
-    return Trainee.objects.filter(Q(team__in=managed_teams(user).values("pk")) | Q(user=user))
+    return Trainee.objects.filter(
+        Q(team__in=managed_teams(user).values("pk")) | own_trainee_q(user)
+    )
 
 
 def sessions_visible_to(user: User) -> QuerySet[Session]:
@@ -109,7 +119,7 @@ def enrolments_visible_to(user: User) -> QuerySet[Enrolment]:
         return Enrolment.objects.none()
     if is_trainer(user):
         return Enrolment.objects.all()
-    return Enrolment.objects.filter(trainee__user=user)
+    return Enrolment.objects.filter(own_trainee_q(user, "trainee__"))
 
 
 def cpd_people_visible_to(user: User) -> QuerySet[User]:

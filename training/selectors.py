@@ -32,7 +32,12 @@ from training.models import (
     Trainee,
     completion_q,
 )
-from training.permissions import can_oversee_training, managed_teams, teams_visible_to
+from training.permissions import (
+    can_oversee_training,
+    managed_teams,
+    own_trainee_q,
+    teams_visible_to,
+)
 
 TREND_MONTHS = 12
 
@@ -215,14 +220,15 @@ def completions_by_month(*, start: date, end: date) -> dict[date, int]:
 
 def own_enrolments(user: User) -> QuerySet[Enrolment]:
     return (
-        Enrolment.objects.filter(trainee__user=user)
+        Enrolment.objects.filter(own_trainee_q(user, "trainee__"))
         .select_related("session__course")
         .order_by("-session__starts_at", "-id")
     )
 
 
 def own_trainee(user: User) -> Trainee | None:
-    return Trainee.objects.filter(user=user).first()
+    """The user's record (the linked one first)."""
+    return Trainee.objects.filter(own_trainee_q(user)).order_by("user_id", "pk").first()
 
 
 # --- CPD and champions ----------------------------------------------------------------------------

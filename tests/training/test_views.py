@@ -498,3 +498,16 @@ def test_training_records_are_registered_with_the_doors():
         "training.championprofile",
         "training.cpdactivity",
     } <= set(sensitive_models())
+
+
+def test_a_roster_record_under_ones_email_is_ones_own_before_it_is_linked(client, officer, world):
+    """Someone added to a roster before they had an account sees it under their e-mail."""
+    course = world["course"]
+    record = TraineeFactory(name="Unlinked Self", email=officer.email.upper().lower(), team=None)
+    Trainee.objects.filter(user=officer).update(user=None, email="other@example.test")
+    done = completion(record, course, on=timezone.localdate() - timedelta(days=3))
+    client.force_login(officer)
+    body = client.get(reverse("training:mine")).content.decode()
+    assert reverse("training:certificate", args=[done.pk]) in body
+    assert client.get(reverse("training:certificate", args=[done.pk])).status_code == 200
+    assert client.get(reverse("training:trainee_detail", args=[record.pk])).status_code == 200
