@@ -40,6 +40,21 @@ app.conf.beat_schedule = {
         "task": "risk.send_review_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Tells people whose mandatory training expires within 60 days, once per expiry (06:45 UTC).
+    "training-remind-refreshers": {
+        "task": "training.remind_refreshers",
+        "schedule": crontab(hour=6, minute=45),
+    },
+    # Warns trainers of sessions a week away with fewer bookings than the minimum (daily).
+    "training-remind-underbooked": {
+        "task": "training.remind_underbooked",
+        "schedule": crontab(hour=7, minute=15),
+    },
+    # Tells people recorded as not attending (and their team's managers), every half hour.
+    "training-notify-no-shows": {
+        "task": "training.notify_no_shows",
+        "schedule": crontab(minute="20,50"),
+    },
     # Removes expired sessions from the database every night.
     "clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from foundation.accounts.models import Role, User
 from referrals.permissions import can_use_advice_queue, can_view_caseload
+from training.permissions import can_see_own_training, can_view_compliance
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,38 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "referrals:guidance_list",
         frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD}),
         "Answers to frequent questions, shown to officers before they ask.",
+    ),
+    NavItem(
+        "Training",
+        "training:sessions",
+        frozenset({Role.TRAINER}),
+        "Courses, sessions, bookings and registers; teams, rosters and requirements.",
+    ),
+    NavItem(
+        "Training compliance",
+        "training:compliance",
+        frozenset({Role.TRAINER, Role.COORDINATOR, Role.TACTICAL_LEAD}),
+        "Who is current, due, expired or never trained on mandatory training, by team.",
+        also=can_view_compliance,  # managers of a team see their own
+    ),
+    NavItem(
+        "Champions",
+        "training:champions",
+        frozenset({Role.TRAINER, Role.COORDINATOR, Role.TACTICAL_LEAD}),
+        "The DA & stalking champions network by area, with its gaps.",
+    ),
+    NavItem(
+        "Staff CPD",
+        "training:cpd",
+        frozenset({Role.TRAINER, Role.COORDINATOR, Role.TACTICAL_LEAD}),
+        "The hub staff's professional development this year against the target.",
+    ),
+    NavItem(
+        "My training",
+        "training:mine",
+        frozenset(),
+        "Your bookings, certificates, mandatory training and CPD.",
+        also=can_see_own_training,  # everyone signed in
     ),
 )
 

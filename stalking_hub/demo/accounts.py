@@ -53,6 +53,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     ),
     DemoUser("officer", "PC Tom Brennan", POLICE, (Role.OFFICER,)),
     DemoUser("trainer", "Dana Okafor", POLICE, (Role.TRAINER,)),
+    # Manages Neighbourhood Policing South: sees that team's training compliance.
+    DemoUser("manager", "Insp Kit Marsh", POLICE, (Role.OFFICER,), is_manager=True),
     DemoUser("auditor", "Morgan Blake", POLICE, (Role.AUDITOR,)),
     DemoUser("admin", "System Admin", POLICE, (Role.ADMIN,), is_staff=True),
 )

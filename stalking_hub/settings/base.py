@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "cases",
     "risk",
     "referrals",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -335,6 +336,8 @@ if HUB_AUDIT_TIMEOUT_MS < 1:
 # A directory outside the repository with the force's licensed instrument wording, one
 # <instrument_key>.json per instrument (docs/risk-instruments.md). Empty: items show their key.
 HUB_INSTRUMENT_WORDING_DIR: str = env.str("HUB_INSTRUMENT_WORDING_DIR", default="")
+# Hours of continuing professional development each member of the hub's staff aims for a year.
+HUB_CPD_TARGET_HOURS: int = env.int("HUB_CPD_TARGET_HOURS", default=30)
 
 # --- Logging: no personal data is ever logged; request ids tie log lines to access records. --
 LOGGING = {
@@ -348,5 +351,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # authlib logs token responses at DEBUG; keep it quiet whatever the root level.
         "authlib": {"level": "WARNING"},
+        # WeasyPrint logs each layout step at INFO; only its warnings matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -11,6 +11,7 @@ from stalking_hub.demo.people import seed_people
 from stalking_hub.demo.referrals import seed_referrals
 from stalking_hub.demo.risk import seed_risk_assessments
 from stalking_hub.demo.sso import seed_group_mappings
+from stalking_hub.demo.training import seed_training
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         seed_people()  # near-duplicate persons for the review page's suggestions
         seed_referrals()  # after the cases (shares them); before any ISAC risk seeding
         seed_risk_assessments()  # after cases and referrals: histories on the seeded cases
+        seed_training()  # needs only the demo accounts: courses, teams, attendance, champions
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Demo logins (password for all: {DEMO_PASSWORD}):")
         )

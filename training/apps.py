@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class TrainingConfig(AppConfig):
+    name = "training"
+    verbose_name = "Training, compliance, champions and CPD"
+
+    def ready(self) -> None:
+        from training import notifications  # noqa: F401  (registers outbox handlers)
