@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "cases",
     "risk",
     "referrals",
+    "clinic",
 ]
 
 MIDDLEWARE = [
@@ -304,6 +305,13 @@ HUB_HEALTH_WORKER_CACHE_SECONDS: int = env.int("HUB_HEALTH_WORKER_CACHE_SECONDS"
 # A directory outside the repository with the force's licensed instrument wording, one
 # <instrument_key>.json per instrument (docs/risk-instruments.md). Empty: items show their key.
 HUB_INSTRUMENT_WORDING_DIR: str = env.str("HUB_INSTRUMENT_WORDING_DIR", default="")
+
+# The stalking clinic (docs/clinic.md): how long after a meeting its agenda's case shares last;
+# the target for discussing a referral (days from referral); how far ahead schedules generate
+# meetings (months).
+HUB_CLINIC_SHARE_DAYS: int = env.int("HUB_CLINIC_SHARE_DAYS", default=14)
+HUB_CLINIC_TARGET_DAYS: int = env.int("HUB_CLINIC_TARGET_DAYS", default=14)
+HUB_CLINIC_GENERATE_MONTHS: int = env.int("HUB_CLINIC_GENERATE_MONTHS", default=6)
 
 # --- Logging: no personal data is ever logged; request ids tie log lines to access records. --
 LOGGING = {
