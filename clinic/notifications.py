@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection, send_mass_mail
+from django.core.mail import EmailMultiAlternatives, send_mass_mail
 from django.template.loader import render_to_string
 
 from clinic.invitations import build_invitation, meeting_path
@@ -49,13 +49,12 @@ def send_invitations(*, meeting_id: int, sequence: int) -> None:
     context = {"meeting": meeting, "path": meeting_path(meeting), "cancelled": meeting.is_cancelled}
     subject = render_to_string("emails/clinic_invitation_subject.txt", context).strip()
     body = render_to_string("emails/clinic_invitation.txt", context)
-    messages = []
+    # One message per invitee: nobody learns who else was invited from the headers (the
+    # calendar part lists the attendees, as calendar clients need).
     for email in sorted({invitee.address for invitee in invitees if invitee.address}):
         message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
         message.attach_alternative(ics, f"text/calendar; method={method}")
-        messages.append(message)
-    if messages:
-        get_connection().send_messages(messages)
+        message.send()
 
 
 @outbox_handler("clinic.send_agenda_published")
