@@ -214,7 +214,7 @@ def add_to_agenda(*, referral_id: int, meeting: ClinicMeeting, by: User) -> Agen
     _require_manager(by)
     target = _locked(meeting)
     referral = (
-        ClinicReferral.objects.select_for_update()
+        ClinicReferral.objects.select_for_update(of=("self",))
         .filter(pk=referral_id, state=ClinicReferral.State.ACCEPTED, agenda_item__isnull=True)
         .first()
     )
