@@ -67,6 +67,7 @@ deploy-check: install ## Django's deployment checks under production settings
 
 bench: install services ## Run the benchmarks in bench/ (see bench/README.md)
 	$(PY) bench/sweep.py
+	$(PY) bench/clinic_allocation.py
 
 clean: ## Remove the virtualenv and generated files
 	rm -rf $(VENV) staticfiles .run
