@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stalking_hub.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -49,7 +49,9 @@ def run() -> None:
     from foundation.accounts.models import Agency, Role, User
 
     agency = Agency.objects.create(name="Bench force", kind=Agency.Kind.POLICE_FORCE)
-    owner = User.objects.create_user("bench@example.test", full_name="Bench", agency=agency, roles=[Role.COORDINATOR])
+    owner = User.objects.create_user(
+        "bench@example.test", full_name="Bench", agency=agency, roles=[Role.COORDINATOR]
+    )
     now = timezone.now()
     cases = Case.objects.bulk_create(
         Case(reference=f"BENCH-{n:05d}", owner=owner) for n in range(REFERRALS)

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pghistory
 from django.conf import settings
@@ -69,9 +70,7 @@ def plan_allocation(
     cursor = [0] * len(ordered_rooms)
     plan: dict[int, tuple[int, int] | None] = {}
     index = 0
-    for referral in sorted(
-        waiting, key=lambda w: (w.priority, w.referred_at, w.referral_id)
-    ):
+    for referral in sorted(waiting, key=lambda w: (w.priority, w.referred_at, w.referral_id)):
         while index < len(ordered_rooms) and cursor[index] >= len(free[index]):
             index += 1
         if index == len(ordered_rooms):
@@ -93,7 +92,7 @@ class AllocationResult:
     overflow: int
 
 
-def _rooms_and_items(now: datetime) -> tuple[dict[int, Room], list[dict[str, object]]]:
+def _rooms_and_items(now: datetime) -> tuple[dict[int, Room], list[dict[str, Any]]]:
     meetings = ClinicMeeting.objects.filter(
         status=ClinicMeeting.Status.SCHEDULED, starts_at__gt=now
     ).values("id", "starts_at", "capacity", "minutes_per_case", "agenda_published_at")
@@ -108,15 +107,16 @@ def _rooms_and_items(now: datetime) -> tuple[dict[int, Room], list[dict[str, obj
         )
         if meeting["agenda_published_at"] is not None:
             published.add(meeting["id"])
-    items = list(
-        AgendaItem.objects.filter(meeting_id__in=list(rooms)).values(
+    items: list[dict[str, Any]] = [
+        dict(row)
+        for row in AgendaItem.objects.filter(meeting_id__in=list(rooms)).values(
             "id", "meeting_id", "referral_id", "position", "pinned"
         )
-    )
+    ]
     for item in items:
         item["fixed"] = item["pinned"] or item["meeting_id"] in published
         if item["fixed"]:
-            rooms[item["meeting_id"]].fixed_positions.add(item["position"])  # type: ignore[index]
+            rooms[item["meeting_id"]].fixed_positions.add(item["position"])
     # A published agenda is closed: allocation adds nothing to it.
     for meeting_id in published:
         room = rooms[meeting_id]
@@ -154,7 +154,7 @@ def allocate(*, now: datetime) -> AllocationResult:
         current = movable.get(referral_id)
         if placed is None:
             if current is not None:
-                to_delete.append(current["id"])  # type: ignore[arg-type]
+                to_delete.append(current["id"])
             continue
         meeting_id, position = placed
         if current is None:

@@ -262,9 +262,7 @@ class ActionUpdateForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    general_notes = forms.CharField(
-        label="General notes", widget=forms.Textarea, required=False
-    )
+    general_notes = forms.CharField(label="General notes", widget=forms.Textarea, required=False)
 
 
 class AmendForm(forms.Form):

@@ -1,8 +1,9 @@
 """The printable agenda pack and minutes (PDF), each generation recorded as a disclosure.
 
 Neither carries an address or contact details: no address, phone or e-mail field is ever put
-in their context, and free text (research, discussion; the `redact` filter in clinic_tags) has anything shaped like a UK postcode,
-phone number or e-mail address blacked out before rendering (docs/clinic.md, "Packs").
+in their context, and free text (research, discussion: the `redact` filter in clinic_tags)
+has anything shaped like a UK postcode, phone number or e-mail address blacked out before
+rendering (docs/clinic.md, "Packs").
 """
 
 from __future__ import annotations
@@ -51,9 +52,7 @@ def _context(meeting: ClinicMeeting, user: User) -> dict[str, object]:
     return {
         "meeting": meeting,
         "rows": rows,
-        "attendees": [
-            invitee for invitee in invitees_of(meeting) if invitee.user_id is not None
-        ],
+        "attendees": [invitee for invitee in invitees_of(meeting) if invitee.user_id is not None],
         "generated_at": timezone.now(),
         "generated_by": user,
         "share_days": settings.HUB_CLINIC_SHARE_DAYS,

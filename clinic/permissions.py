@@ -29,7 +29,15 @@ from foundation.accounts.models import Role, User
 from foundation.accounts.roles import is_hub_manager, is_hub_staff, is_receiving_user
 from foundation.audit.access import Need, open_door, register_sensitive
 
-for _model in (ClinicReferral, ClinicSchedule, ClinicMeeting, AgendaItem, Research, Minutes, Action):
+for _model in (
+    ClinicReferral,
+    ClinicSchedule,
+    ClinicMeeting,
+    AgendaItem,
+    Research,
+    Minutes,
+    Action,
+):
     register_sensitive(_model)
 
 
@@ -121,7 +129,9 @@ def get_clinic_referral_for_user(
 
 
 def schedules_visible_to(user: User) -> QuerySet[ClinicSchedule]:
-    return ClinicSchedule.objects.all() if can_manage_clinic(user) else ClinicSchedule.objects.none()
+    return (
+        ClinicSchedule.objects.all() if can_manage_clinic(user) else ClinicSchedule.objects.none()
+    )
 
 
 def get_schedule_for_user(
@@ -146,9 +156,7 @@ def meetings_visible_to(user: User) -> QuerySet[ClinicMeeting]:
         scope |= Q(invitees__user=user)
     if is_receiving_user(user):
         scope |= Q(invitees__user__agency_id=user.agency_id)
-    return ClinicMeeting.objects.filter(
-        pk__in=ClinicMeeting.objects.filter(scope).values("pk")
-    )
+    return ClinicMeeting.objects.filter(pk__in=ClinicMeeting.objects.filter(scope).values("pk"))
 
 
 _MEETING_MANAGER_NEEDS = {

@@ -65,9 +65,9 @@ def scheduled_dates(
         raise ValueError("a monthly schedule needs nth")
     year, month = starts_on.year, starts_on.month
     while date(year, month, 1) <= until:
-        day = _nth_weekday(year, month, weekday, nth)
-        if day is not None and starts_on <= day <= until:
-            yield day
+        nth_day = _nth_weekday(year, month, weekday, nth)
+        if nth_day is not None and starts_on <= nth_day <= until:
+            yield nth_day
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 

@@ -51,8 +51,12 @@ def waiting_list() -> QuerySet[ClinicReferral]:
 
 
 def schedule_list(user: User) -> QuerySet[ClinicSchedule]:
-    return schedules_visible_to(user).select_related("chair").annotate(
-        upcoming=Count("meetings", filter=Q(meetings__status=ClinicMeeting.Status.SCHEDULED))
+    return (
+        schedules_visible_to(user)
+        .select_related("chair")
+        .annotate(
+            upcoming=Count("meetings", filter=Q(meetings__status=ClinicMeeting.Status.SCHEDULED))
+        )
     )
 
 
@@ -88,9 +92,7 @@ def agenda_rows(meeting: ClinicMeeting, user: User) -> list[AgendaRow]:
         .prefetch_related(
             Prefetch("research", queryset=Research.objects.select_related("agency")),
             "decisions__decision_type",
-            Prefetch(
-                "actions", queryset=Action.objects.select_related("owner", "owner_agency")
-            ),
+            Prefetch("actions", queryset=Action.objects.select_related("owner", "owner_agency")),
         )
         .order_by("position", "id")
     )
@@ -157,7 +159,9 @@ def minutes_id_of(meeting: ClinicMeeting) -> int | None:
     return Minutes.objects.filter(meeting=meeting).values_list("pk", flat=True).first()
 
 
-def future_meetings_with_room(*, now: datetime, exclude: int | None = None) -> QuerySet[ClinicMeeting]:
+def future_meetings_with_room(
+    *, now: datetime, exclude: int | None = None
+) -> QuerySet[ClinicMeeting]:
     meetings = ClinicMeeting.objects.filter(
         status=ClinicMeeting.Status.SCHEDULED, starts_at__gt=now
     ).order_by("starts_at")

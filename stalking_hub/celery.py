@@ -40,7 +40,7 @@ app.conf.beat_schedule = {
         "task": "risk.send_review_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
-    # Generates clinic meetings ahead from the schedules, then allocates the waiting list (02:30 UTC).
+    # Generates clinic meetings ahead from schedules, then allocates the waiting list (02:30 UTC).
     "clinic-nightly": {"task": "clinic.nightly", "schedule": crontab(hour=2, minute=30)},
     # Chases overdue clinic actions: the day after the due date, then weekly (08:10 UTC daily).
     "chase-overdue-clinic-actions": {

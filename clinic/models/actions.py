@@ -29,9 +29,7 @@ class Action(models.Model):
     # Kept for the scoped lists and the "outstanding actions on returning cases" join.
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     description = models.TextField()
-    owner_agency = models.ForeignKey(
-        "accounts.Agency", on_delete=models.PROTECT, related_name="+"
-    )
+    owner_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

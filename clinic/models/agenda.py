@@ -126,7 +126,8 @@ class Minutes(models.Model):
         verbose_name_plural = "minutes"
         constraints = [
             models.CheckConstraint(
-                condition=Q(state="draft") | Q(approved_by__isnull=False, approved_at__isnull=False),
+                condition=Q(state="draft")
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
                 name="minutes_approved_has_approver",
             )
         ]

@@ -132,7 +132,10 @@ class ClinicMeeting(models.Model):
         indexes = [models.Index(fields=["status", "starts_at"], name="clinicmeeting_when_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gt=0), name="clinicmeeting_capacity"),
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="clinicmeeting_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="clinicmeeting_ends_after_start",
+            ),
             models.UniqueConstraint(
                 fields=["schedule", "occurrence_on"],
                 condition=Q(schedule__isnull=False),

@@ -34,9 +34,7 @@ class ClinicReferral(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     criterion = models.CharField(max_length=24, choices=Criterion.choices)
-    priority = models.PositiveSmallIntegerField(
-        choices=Priority.choices, default=Priority.STANDARD
-    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.STANDARD)
     state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
     reason = models.TextField(blank=True)
     # When the case was referred: the clinic's target ("discussed within 14 days") runs from it.

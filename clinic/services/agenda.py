@@ -74,7 +74,9 @@ def _live_shares(item: AgendaItem) -> list[CaseShare]:
     return list(item.shares.filter(live_share_q()))
 
 
-def sync_item_shares(meeting: ClinicMeeting, *, by: User, items: list[AgendaItem] | None = None) -> None:
+def sync_item_shares(
+    meeting: ClinicMeeting, *, by: User, items: list[AgendaItem] | None = None
+) -> None:
     """On a published agenda, each item is shared with each invited agency, and with no other:
     open the missing shares, end those of agencies no longer invited."""
     if not meeting.is_published:
@@ -248,6 +250,7 @@ def record_research(*, item: AgendaItem, summary: str, by: User) -> Research:
     minutes = getattr(item.meeting, "minutes", None)
     if minutes is not None and minutes.is_locked:
         raise ClinicError("The minutes are approved; research can no longer change.")
+    assert by.agency_id is not None  # a receiving user always has an agency
     research, _ = Research.objects.update_or_create(
         item=item,
         agency_id=by.agency_id,

@@ -302,10 +302,12 @@ def _locked(meeting: ClinicMeeting) -> ClinicMeeting:
 
 
 @transaction.atomic
-def reschedule_meeting(*, meeting: ClinicMeeting, details: MeetingDetails, by: User) -> ClinicMeeting:
+def reschedule_meeting(
+    *, meeting: ClinicMeeting, details: MeetingDetails, by: User
+) -> ClinicMeeting:
     """Move a meeting (time, place, capacity). The calendar entry is updated (SEQUENCE + 1);
     agenda slots follow; a published agenda's shares follow the new end. Raises ClinicError."""
-    from clinic.services.agenda import reslot_items, reshare_published_items
+    from clinic.services.agenda import reshare_published_items, reslot_items
 
     _require_manager(by)
     meeting = _locked(meeting)

@@ -161,9 +161,7 @@ def approve_minutes(*, meeting: ClinicMeeting, by: User) -> Minutes:
         raise ClinicError("There are no minutes to approve yet.")
     if minutes.is_locked:
         assert minutes.approved_at is not None
-        raise ClinicError(
-            f"The minutes were already approved on {minutes.approved_at:%d %b %Y}."
-        )
+        raise ClinicError(f"The minutes were already approved on {minutes.approved_at:%d %b %Y}.")
     if meeting.starts_at > timezone.now():
         raise ClinicError("The meeting has not started; its minutes cannot be approved yet.")
     minutes.state = Minutes.State.APPROVED

@@ -52,7 +52,9 @@ def waiting(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "waiting": waiting_list,
             "outlook": outlook,
-            "breaches": [(breach, references.get(breach.referral_id)) for breach in outlook.breaches],
+            "breaches": [
+                (breach, references.get(breach.referral_id)) for breach in outlook.breaches
+            ],
             "meetings": selectors.future_meetings_with_room(now=now),
             "now": now,
         },
@@ -92,9 +94,7 @@ def agenda_publish(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
         services.publish_agenda(meeting=meeting, by=request.user)
     except ClinicError as error:
         return refused(request, error, meeting)
-    return done(
-        request, "Agenda published: the invited agencies now see its cases.", meeting
-    )
+    return done(request, "Agenda published: the invited agencies now see its cases.", meeting)
 
 
 @require_GET
@@ -102,7 +102,9 @@ def item_detail(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse
     user = request.user
     item = get_item_for_user(user, item_id)
     manager = can_manage_clinic(user)
-    research = list(research_visible_to(user).filter(item=item).select_related("agency", "recorded_by"))
+    research = list(
+        research_visible_to(user).filter(item=item).select_related("agency", "recorded_by")
+    )
     own = next((r for r in research if r.agency_id == user.agency_id), None)
     minutes_locked = bool(getattr(item.meeting, "minutes", None) and item.meeting.minutes.is_locked)
     return render(
@@ -286,7 +288,9 @@ def minutes_amend(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRes
     try:
         if not form.is_valid():
             raise ClinicError("Write the amendment.")
-        minutes_services.amend_minutes(meeting=meeting, text=form.cleaned_data["text"], by=request.user)
+        minutes_services.amend_minutes(
+            meeting=meeting, text=form.cleaned_data["text"], by=request.user
+        )
     except ClinicError as error:
         return refused(request, error, to)
     return done(request, "Amendment added.", to)

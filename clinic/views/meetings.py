@@ -216,7 +216,9 @@ def invitee_add(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespo
             form = InviteExternalForm(request.POST)
             if not form.is_valid():
                 raise ClinicError("Give the external attendee's name, agency and e-mail address.")
-            invitee = services.invite_external(meeting=meeting, by=request.user, **form.cleaned_data)
+            invitee = services.invite_external(
+                meeting=meeting, by=request.user, **form.cleaned_data
+            )
         else:
             user_form = InviteUserForm(request.POST)
             if not user_form.is_valid():
@@ -230,7 +232,9 @@ def invitee_add(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespo
 
 
 @require_POST
-def invitee_remove(request: AuthenticatedHttpRequest, meeting_id: int, invitee_id: int) -> HttpResponse:
+def invitee_remove(
+    request: AuthenticatedHttpRequest, meeting_id: int, invitee_id: int
+) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id, need=ClinicNeed.CHANGE)
     invitee = meeting.invitees.filter(pk=invitee_id).first()
     if invitee is None:

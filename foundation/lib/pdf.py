@@ -10,6 +10,10 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 
 
-def render_pdf(template_name: str, context: dict[str, object], *, base_url: str | None = None) -> bytes:
+def render_pdf(
+    template_name: str, context: dict[str, object], *, base_url: str | None = None
+) -> bytes:
     """Render `template_name` with `context` to PDF bytes."""
-    return bytes(HTML(string=render_to_string(template_name, context), base_url=base_url).write_pdf())
+    return bytes(
+        HTML(string=render_to_string(template_name, context), base_url=base_url).write_pdf()
+    )

@@ -11,7 +11,7 @@ the demo schedule exists. Synthetic names and text only.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -48,7 +48,7 @@ LAST = ("Ashdown", "Brook", "Carrow", "Dale", "Elmsworth", "Fenn", "Garth", "Hol
 DISCUSSIONS = (
     "Agencies shared what they hold. Contact continues through social media despite warnings.",
     "Suspect released under investigation; the victim reports being followed after work.",
-    "Risk remains high; the victim's voice: she wants the contact to stop and to feel safe at home.",
+    "Risk remains high; the victim's voice: she wants the contact to stop and to feel safe.",
 )
 RESEARCH = (
     "Known to the service; last contact three weeks ago. No new concerns recorded.",
@@ -73,7 +73,7 @@ def seed_clinic(*, now: datetime | None = None) -> dict[str, int]:
     }
     if not all(users.values()):
         return {"meetings": 0, "referrals": 0}
-    rng = random.Random(12)  # noqa: S311 (synthetic data)
+    rng = random.Random(12)
     with transaction.atomic():
         with connection.cursor() as cursor:
             # Bulk writes on history-tracked tables (PACKAGES.md).
@@ -155,7 +155,9 @@ def _seed(users: dict[str, User], now: datetime, rng: random.Random) -> dict[str
     )
     Invitee.objects.bulk_create(
         [
-            Invitee(meeting=meeting, user=user, attendance=rng.choice(["attended"] * 5 + ["apologies"]))
+            Invitee(
+                meeting=meeting, user=user, attendance=rng.choice(["attended"] * 5 + ["apologies"])
+            )
             for meeting in meetings
             for user in invited
         ]
@@ -239,17 +241,25 @@ def _seed(users: dict[str, User], now: datetime, rng: random.Random) -> dict[str
             general_notes="All invited agencies present or sent research.",
             state=Minutes.State.APPROVED if meeting is not meetings[-1] else Minutes.State.DRAFT,
             approved_by=tactical if meeting is not meetings[-1] else None,
-            approved_at=meeting.ends_at + timedelta(days=2) if meeting is not meetings[-1] else None,
+            approved_at=meeting.ends_at + timedelta(days=2)
+            if meeting is not meetings[-1]
+            else None,
         )
         for meeting in meetings
     )
-    owners = [(users["partner"].agency, users["partner"]), (users["isac"].agency, users["isac"]), (coordinator.agency, coordinator)]
+    owners = [
+        (users["partner"].agency, users["partner"]),
+        (users["isac"].agency, users["isac"]),
+        (coordinator.agency, coordinator),
+    ]
     actions = []
     for item in items:
         if rng.random() < 0.5:
             continue
         agency, owner = rng.choice(owners)
-        due = item.meeting.starts_at.astimezone(LONDON).date() + timedelta(days=rng.choice([7, 14, 28]))
+        due = item.meeting.starts_at.astimezone(LONDON).date() + timedelta(
+            days=rng.choice([7, 14, 28])
+        )
         age = (today - due).days
         status = (
             rng.choice(["done", "done", "done", "cancelled", "open"])
@@ -310,5 +320,3 @@ def _seed(users: dict[str, User], now: datetime, rng: random.Random) -> dict[str
     if ahead:
         publish_agenda(meeting=ahead[0], by=coordinator)
     return {"meetings": len(meetings) + len(ahead), "referrals": len(referrals) + SURGE + 3}
-
-

@@ -9,16 +9,14 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from clinic.models import ClinicReferral, ClinicSchedule, Invitee
+from clinic.models import ClinicReferral, ClinicSchedule
 from clinic.services.minutes import minutes_for
 from foundation.audit.models import AccessRecord
 from tests.clinic.conftest import DISCUSSION_SECRET, VICTIM_NAME
-from tests.conftest import ROLE_FIXTURES
 from tests.factories import CaseFactory
 from tests.factories.clinic import (
     ActionFactory,
     AgendaItemFactory,
-    ClinicMeetingFactory,
     ClinicReferralFactory,
 )
 from tests.test_access_matrix import ROLE_COLUMNS
@@ -39,7 +37,8 @@ def clinic_rows() -> list[tuple[str, str, str, bool]]:
         if not match:
             continue
         cells = [cell.strip() for cell in match["cells"].split("|")]
-        assert len(cells) == len(ROLE_COLUMNS) and set(cells) <= {"✓", "✗"}, line
+        assert len(cells) == len(ROLE_COLUMNS), line
+        assert set(cells) <= {"✓", "✗"}, line
         for role, cell in zip(ROLE_COLUMNS, cells, strict=True):
             rows.append((match["url"], match["method"], role, cell == "✓"))
         rows.extend((match["url"], match["method"], outsider, False) for outsider in OUTSIDERS)
@@ -66,8 +65,13 @@ def world(published, partner, coordinator, clinic_case):
     )
     minutes_for(published.meeting, by=coordinator)
     schedule = ClinicSchedule.objects.create(
-        name="Weekly", frequency="weekly", weekday=1, start_time="10:00", capacity=5,
-        starts_on="2026-01-06", created_by=coordinator,
+        name="Weekly",
+        frequency="weekly",
+        weekday=1,
+        start_time="10:00",
+        capacity=5,
+        starts_on="2026-01-06",
+        created_by=coordinator,
     )
     action = ActionFactory(item=published, owner_agency=partner.agency)
     waiting = ClinicReferralFactory(case=CaseFactory(owner=coordinator))
@@ -82,14 +86,23 @@ def world(published, partner, coordinator, clinic_case):
 
 
 ARGS = {
-    "referral_detail": "referral", "referral_accept": "referral", "referral_return": "referral",
-    "schedule_detail": "schedule", "action_detail": "action", "allocate": None,
+    "referral_detail": "referral",
+    "referral_accept": "referral",
+    "referral_return": "referral",
+    "schedule_detail": "schedule",
+    "action_detail": "action",
+    "allocate": None,
 }
 POST_DATA = {
     "research": {"summary": "Probation research."},
     "discussion": {"discussion": "Discussed", "victim_voice": ""},
     "agenda_add": {"referral": "{waiting}"},
-    "invitee_add": {"kind": "external", "name": "Dr X", "agency_name": "GP", "email": "x@gp.example"},
+    "invitee_add": {
+        "kind": "external",
+        "name": "Dr X",
+        "agency_name": "GP",
+        "email": "x@gp.example",
+    },
     "item_pin": {"pinned": "1"},
     "minutes_amend": {"text": "x"},
 }
@@ -119,12 +132,16 @@ def test_clinic_record_matrix(client, request, world, url_name, method, role, al
         }
         response = client.post(url, data)
     if allowed:
-        assert response.status_code == (200 if method == "GET" else 302), (url, response.status_code)
+        assert response.status_code == (200 if method == "GET" else 302), (
+            url,
+            response.status_code,
+        )
         return
     assert response.status_code == 404, (url, response.status_code)
     body = response.content.decode()
     assert "Not found" in body
-    assert VICTIM_NAME not in body and DISCUSSION_SECRET not in body
+    assert VICTIM_NAME not in body
+    assert DISCUSSION_SECRET not in body
 
 
 def test_a_denied_record_attempt_is_recorded(client, world, outsider_partner):
@@ -153,7 +170,9 @@ def _grow_agenda(meeting, coordinator, partner, n: int) -> None:
 
 
 @pytest.mark.parametrize("size", [2, 12])
-def test_agenda_and_action_lists_are_flat(client, meeting, coordinator, partner, size, django_assert_max_num_queries):
+def test_agenda_and_action_lists_are_flat(
+    client, meeting, coordinator, partner, size, django_assert_max_num_queries
+):
     meeting.capacity = 20
     meeting.save()
     _grow_agenda(meeting, coordinator, partner, size)

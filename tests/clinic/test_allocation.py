@@ -7,7 +7,15 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from clinic.allocation import DemandRow, Room, Waiting, allocate, capacity_outlook, outlook_from, plan_allocation
+from clinic.allocation import (
+    DemandRow,
+    Room,
+    Waiting,
+    allocate,
+    capacity_outlook,
+    outlook_from,
+    plan_allocation,
+)
 from clinic.models import AgendaItem, ClinicReferral
 from foundation.lib.working_time import LONDON
 from tests.factories.clinic import AgendaItemFactory, ClinicMeetingFactory, ClinicReferralFactory
@@ -54,11 +62,16 @@ def test_allocate_writes_slots_and_leaves_pinned_and_published_items(coordinator
     young = [ClinicReferralFactory(referred_at=at(1, 9 + n)) for n in range(3)]
     result = allocate(now=NOW)
     items = {item.referral_id: item for item in AgendaItem.objects.all()}
-    assert items[urgent.pk].meeting == first and items[urgent.pk].position == 0
-    assert items[old.pk].meeting == first and items[old.pk].slot_starts_at == at(3) + timedelta(minutes=20)
-    assert items[young[0].pk].meeting == second and items[young[0].pk].position == 0
-    assert young[1].pk not in items and young[2].pk not in items  # overflow: still waiting
-    assert items[pinned.referral_id].meeting == second and items[pinned.referral_id].position == 1
+    assert items[urgent.pk].meeting == first
+    assert items[urgent.pk].position == 0
+    assert items[old.pk].meeting == first
+    assert items[old.pk].slot_starts_at == at(3) + timedelta(minutes=20)
+    assert items[young[0].pk].meeting == second
+    assert items[young[0].pk].position == 0
+    assert young[1].pk not in items
+    assert young[2].pk not in items
+    assert items[pinned.referral_id].meeting == second
+    assert items[pinned.referral_id].position == 1
     assert items[on_published.referral_id].meeting == published
     assert (result.listed, result.overflow) == (3, 2)
     # Idempotent: nothing moves on a second run.
@@ -121,4 +134,6 @@ def test_capacity_outlook_reads_the_waiting_list():
         ClinicReferralFactory(referred_at=datetime(2026, 5, 27, 10, 0, tzinfo=LONDON))
     allocate(now=NOW)
     outlook = capacity_outlook(now=NOW, target_days=14)
-    assert outlook.waiting == 3 and outlook.missing_places == 2 and len(outlook.breaches) == 2
+    assert outlook.waiting == 3
+    assert outlook.missing_places == 2
+    assert len(outlook.breaches) == 2

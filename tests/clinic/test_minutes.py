@@ -32,11 +32,14 @@ def held(item):
 
 def test_approved_minutes_are_locked(held, coordinator, tactical_lead, partner):
     save_minutes(meeting=held.meeting, general_notes="All agencies present.", by=coordinator)
-    save_discussion(item=held, discussion="Discussed.", victim_voice="Wants to feel safe.", by=coordinator)
+    save_discussion(
+        item=held, discussion="Discussed.", victim_voice="Wants to feel safe.", by=coordinator
+    )
     with pytest.raises(NotAllowed):
         approve_minutes(meeting=held.meeting, by=coordinator)
     minutes = approve_minutes(meeting=held.meeting, by=tactical_lead)
-    assert minutes.is_locked and minutes.approved_by == tactical_lead
+    assert minutes.is_locked
+    assert minutes.approved_by == tactical_lead
     held.referral.refresh_from_db()
     assert held.referral.state == ClinicReferral.State.DISCUSSED
     with pytest.raises(ClinicError, match="already approved"):
@@ -45,8 +48,12 @@ def test_approved_minutes_are_locked(held, coordinator, tactical_lead, partner):
         lambda: save_minutes(meeting=held.meeting, general_notes="Changed", by=coordinator),
         lambda: save_discussion(item=held, discussion="Changed", victim_voice="", by=coordinator),
         lambda: create_action(
-            item=held, description="Late", owner_agency=partner.agency, owner=None,
-            due_on=datetime.now(UTC).date(), by=coordinator,
+            item=held,
+            description="Late",
+            owner_agency=partner.agency,
+            owner=None,
+            due_on=datetime.now(UTC).date(),
+            by=coordinator,
         ),
     ):
         with pytest.raises(ClinicError, match="locked"):
@@ -54,7 +61,9 @@ def test_approved_minutes_are_locked(held, coordinator, tactical_lead, partner):
     held.refresh_from_db()
     assert held.discussion == "Discussed."
     assert Minutes.objects.get().general_notes == "All agencies present."
-    amendment = amend_minutes(meeting=held.meeting, text="Correction: probation attended.", by=coordinator)
+    amendment = amend_minutes(
+        meeting=held.meeting, text="Correction: probation attended.", by=coordinator
+    )
     assert amendment.by == coordinator
 
 
@@ -67,7 +76,10 @@ def test_a_decision_runs_the_registered_handlers(held, coordinator):
     register_decision_handler(handler)
     try:
         record_decision(
-            item=held, decision_type=DecisionType.objects.get(key="pursue_spo"), notes="", by=coordinator
+            item=held,
+            decision_type=DecisionType.objects.get(key="pursue_spo"),
+            notes="",
+            by=coordinator,
         )
     finally:
         unregister_decision_handler(handler)
@@ -82,7 +94,10 @@ def test_a_handler_that_refuses_saves_nothing(held, coordinator):
     try:
         with pytest.raises(ClinicError):
             record_decision(
-                item=held, decision_type=DecisionType.objects.get(key="pursue_spo"), notes="", by=coordinator
+                item=held,
+                decision_type=DecisionType.objects.get(key="pursue_spo"),
+                notes="",
+                by=coordinator,
             )
     finally:
         unregister_decision_handler(refuse)

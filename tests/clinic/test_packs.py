@@ -19,7 +19,8 @@ from tests.clinic.conftest import VICTIM_ADDRESS, VICTIM_POSTCODE
 pytestmark = pytest.mark.django_db
 
 LEAKY_RESEARCH = (
-    "Victim moved to 3 Mill Row, NT9 2AB; call her on 07700 900123 or e-mail v.synthetic@mail.example."
+    "Victim moved to 3 Mill Row, NT9 2AB; call her on 07700 900123 "
+    "or e-mail v.synthetic@mail.example."
 )
 
 
@@ -31,7 +32,8 @@ def assert_no_contact_details(text: str) -> None:
     for address in PersonAddress.objects.all():
         assert address.address not in text
         assert address.postcode not in text
-    assert VICTIM_ADDRESS not in text and VICTIM_POSTCODE not in text
+    assert VICTIM_ADDRESS not in text
+    assert VICTIM_POSTCODE not in text
     assert not POSTCODE.search(text), POSTCODE.search(text)
     assert not PHONE.search(text), PHONE.search(text)
     assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text)
@@ -47,7 +49,8 @@ def test_packs_carry_no_contact_details(client, published, partner, coordinator,
     minutes_for(published.meeting, by=coordinator)
     client.force_login(coordinator)
     response = client.get(reverse(url_name, args=[published.meeting_id]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert published.case.reference in text
     assert "withheld" in text

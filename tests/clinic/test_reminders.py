@@ -40,7 +40,9 @@ def test_the_day_after_then_weekly(partner):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_runs_send_each_chaser_once(partner):
-    actions = [ActionFactory(due_on=DUE, owner=partner, owner_agency=partner.agency) for _ in range(5)]
+    actions = [
+        ActionFactory(due_on=DUE, owner=partner, owner_agency=partner.agency) for _ in range(5)
+    ]
     now = at(DUE + timedelta(days=1))
     start = threading.Barrier(2)
     results: list[int] = []

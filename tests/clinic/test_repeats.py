@@ -46,12 +46,12 @@ def incident(victim, suspect, *, days: int, occurred: bool = True) -> CrimeLog:
 
 
 def repeats(case) -> list[ClinicReferral]:
-    return list(
-        ClinicReferral.objects.filter(case=case, criterion=ClinicReferral.Criterion.REPEAT)
-    )
+    return list(ClinicReferral.objects.filter(case=case, criterion=ClinicReferral.Criterion.REPEAT))
 
 
-@pytest.mark.parametrize(("days", "raised"), [(0, False), (1, True), (364, True), (365, True), (366, False)])
+@pytest.mark.parametrize(
+    ("days", "raised"), [(0, False), (1, True), (364, True), (365, True), (366, False)]
+)
 def test_repeat_window_by_occurrence_date(pair, days, raised):
     case, victim, suspect = pair
     log = incident(victim, suspect, days=days)
@@ -115,7 +115,8 @@ def test_raised_by_hand_inside_and_outside_the_window(pair, partner):
         by=partner,
         today=date(2026, 4, 1),
     )
-    assert referral.state == ClinicReferral.State.PENDING and referral.referred_by == partner
+    assert referral.state == ClinicReferral.State.PENDING
+    assert referral.referred_by == partner
     referral.state = ClinicReferral.State.RETURNED
     referral.return_reason = "test"
     referral.save()
@@ -129,9 +130,7 @@ def test_raised_by_hand_inside_and_outside_the_window(pair, partner):
         )
 
 
-def test_the_handler_is_set_based_for_a_10000_log_batch(
-    pair, django_assert_max_num_queries
-):
+def test_the_handler_is_set_based_for_a_10000_log_batch(pair, django_assert_max_num_queries):
     case, victim, suspect = pair
     base = REFERRED + timedelta(days=5)
     logs = CrimeLog.objects.bulk_create(

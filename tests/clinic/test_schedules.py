@@ -10,7 +10,12 @@ import pytest
 from clinic.errors import ClinicError
 from clinic.models import ClinicMeeting, ClinicSchedule
 from clinic.schedules import occurrences
-from clinic.services.meetings import MeetingDetails, ScheduleDetails, create_meeting, create_schedule
+from clinic.services.meetings import (
+    MeetingDetails,
+    ScheduleDetails,
+    create_meeting,
+    create_schedule,
+)
 from foundation.lib.working_time import LONDON
 from tests.factories.clinic import ClinicMeetingFactory
 
@@ -42,7 +47,10 @@ def test_the_local_start_time_holds_across_the_spring_clock_change(coordinator):
     _, meetings = create_schedule(details=details(), by=coordinator, today=date(2026, 3, 1))
     starts = [meeting.starts_at for meeting in meetings]
     assert [s.astimezone(LONDON).strftime("%d %H:%M") for s in starts] == [
-        "17 10:00", "24 10:00", "31 10:00", "07 10:00",
+        "17 10:00",
+        "24 10:00",
+        "31 10:00",
+        "07 10:00",
     ]
     # 10:00 GMT is 10:00 UTC; after 29 March, 10:00 BST is 09:00 UTC.
     assert [s.astimezone(UTC).hour for s in starts] == [10, 10, 9, 9]
@@ -58,12 +66,17 @@ def test_the_local_start_time_holds_across_the_autumn_clock_change(coordinator):
     assert {m.starts_at.astimezone(LONDON).hour for m in meetings} == {10}
 
 
-@pytest.mark.parametrize(("rule", "expected"), [("skip", ["30 Mar", "13 Apr"]), ("move", ["30 Mar", "07 Apr", "13 Apr"])])
+@pytest.mark.parametrize(
+    ("rule", "expected"), [("skip", ["30 Mar", "13 Apr"]), ("move", ["30 Mar", "07 Apr", "13 Apr"])]
+)
 def test_a_bank_holiday_is_skipped_or_moved(coordinator, rule, expected):
     # Easter Monday 2026 is 6 April.
     _, meetings = create_schedule(
         details=details(
-            weekday=0, starts_on=date(2026, 3, 30), ends_on=date(2026, 4, 13), bank_holiday_rule=rule
+            weekday=0,
+            starts_on=date(2026, 3, 30),
+            ends_on=date(2026, 4, 13),
+            bank_holiday_rule=rule,
         ),
         by=coordinator,
         today=date(2026, 3, 1),
@@ -75,15 +88,27 @@ def test_a_bank_holiday_is_skipped_or_moved(coordinator, rule, expected):
 
 def test_fortnightly_and_monthly_rules():
     fortnightly = occurrences(
-        frequency="fortnightly", weekday=2, nth=None, starts_on=date(2026, 1, 1),
-        until=date(2026, 2, 28), bank_holiday_rule="skip",
+        frequency="fortnightly",
+        weekday=2,
+        nth=None,
+        starts_on=date(2026, 1, 1),
+        until=date(2026, 2, 28),
+        bank_holiday_rule="skip",
     )
     assert [o.held_on.day for o in fortnightly] == [7, 21, 4, 18]
     last_friday = occurrences(
-        frequency="monthly", weekday=4, nth=-1, starts_on=date(2026, 1, 1),
-        until=date(2026, 3, 31), bank_holiday_rule="skip",
+        frequency="monthly",
+        weekday=4,
+        nth=-1,
+        starts_on=date(2026, 1, 1),
+        until=date(2026, 3, 31),
+        bank_holiday_rule="skip",
     )
-    assert [o.held_on for o in last_friday] == [date(2026, 1, 30), date(2026, 2, 27), date(2026, 3, 27)]
+    assert [o.held_on for o in last_friday] == [
+        date(2026, 1, 30),
+        date(2026, 2, 27),
+        date(2026, 3, 27),
+    ]
 
 
 def test_generating_again_makes_nothing_twice(coordinator):
@@ -119,8 +144,13 @@ def test_bad_capacity_is_refused(coordinator, overrides, message):
 def test_a_one_off_meeting_on_a_bank_holiday_is_refused_but_an_emergency_is_not(coordinator):
     holiday = date(2026, 12, 25)
     meeting = MeetingDetails(
-        day=holiday, start_time=time(10), duration_minutes=60, location="Room 9", video_link="",
-        capacity=2, minutes_per_case=15,
+        day=holiday,
+        start_time=time(10),
+        duration_minutes=60,
+        location="Room 9",
+        video_link="",
+        capacity=2,
+        minutes_per_case=15,
     )
     with pytest.raises(ClinicError, match="bank holiday"):
         create_meeting(details=meeting, by=coordinator)
