@@ -22,24 +22,26 @@ class ClinicPanel(PanelContent):
 
 def clinic_panel_context(case: Case, user: User) -> ClinicPanel | None:
     """The case's clinic history (referrals for the hub; the meetings and decisions the user
-    may see) and its open actions. Three queries, whatever the history's length."""
-    items = list(
-        items_visible_to(user)
-        .filter(case=case)
-        .select_related("meeting")
-        .prefetch_related("decisions__decision_type")
-        .order_by("-meeting__starts_at")
-    )
-    referrals = (
-        list(ClinicReferral.objects.filter(case=case).order_by("-referred_at"))
-        if is_hub_staff(user)
-        else []
-    )
-    open_actions = list(
-        Action.objects.filter(case=case, status__in=Action.OPEN_STATUSES)
-        .select_related("owner", "owner_agency")
-        .order_by("due_on", "id")
-    )
+    may see) and its open actions. One query for a case never referred (every item and action
+    hangs off a referral); at most four whatever the history's length."""
+    referrals = list(ClinicReferral.objects.filter(case=case).order_by("-referred_at"))
+    items: list[AgendaItem] = []
+    open_actions: list[Action] = []
+    if referrals:
+        items = list(
+            items_visible_to(user)
+            .filter(case=case)
+            .select_related("meeting")
+            .prefetch_related("decisions__decision_type")
+            .order_by("-meeting__starts_at")
+        )
+        open_actions = list(
+            Action.objects.filter(case=case, status__in=Action.OPEN_STATUSES)
+            .select_related("owner", "owner_agency")
+            .order_by("due_on", "id")
+        )
+    if not is_hub_staff(user):
+        referrals = []
     if not (items or referrals or open_actions or can_manage_clinic(user)):
         return None
     return ClinicPanel(

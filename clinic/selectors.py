@@ -177,3 +177,13 @@ def case_people(case_id: int) -> list[CaseParty]:
         .select_related("person")
         .only("role", "person__name", "case_id")
     )
+
+
+def outstanding_actions(item: AgendaItem) -> list[Action]:
+    """Open actions on the item's case from earlier meetings (a returning case)."""
+    return list(
+        Action.objects.filter(case_id=item.case_id, status__in=Action.OPEN_STATUSES)
+        .exclude(item__meeting_id=item.meeting_id)
+        .select_related("owner", "owner_agency")
+        .order_by("due_on", "id")
+    )

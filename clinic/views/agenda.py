@@ -122,6 +122,7 @@ def item_detail(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse
             ),
             "decisions": item.decisions.select_related("decision_type", "recorded_by"),
             "actions": item.actions.select_related("owner", "owner_agency"),
+            "outstanding": selectors.outstanding_actions(item),
             "can_manage": manager,
             "minutes_locked": minutes_locked,
             "discussion_form": (

@@ -201,8 +201,9 @@ def test_case_page_queries_do_not_grow_with_flags(client, coordinator):
     assert response.status_code == 200
     assert "Cross-border" in response.content.decode()
     # A fixed number: one query per flag rule, and one insert for the panels' access records
-    # (each panel shown is recorded with its facet), whatever the case holds.
-    assert len(captured) <= 22
+    # (each panel shown is recorded with its facet), whatever the case holds. The clinic adds
+    # two flag rules and its panel's one query for a case never referred.
+    assert len(captured) <= 24
     bigger = CaseFactory(cross_border_forces=["WM", "GM", "NY"])
     RiskAssessmentFactory.create_batch(3, case=bigger)
     with CaptureQueriesContext(connection) as captured_bigger:

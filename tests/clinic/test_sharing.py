@@ -105,3 +105,31 @@ def test_every_invited_agency_sees_every_agencys_research(client, published, par
     body = client.get(reverse("clinic:item_detail", args=[published.pk])).content.decode()
     assert "on licence until 2027" in body
     assert "non-contact condition" in body
+
+
+def test_an_agency_user_updates_their_agencys_action(client, item, partner, outsider_partner):
+    from tests.factories.clinic import ActionFactory
+
+    action = ActionFactory(item=item, owner_agency=partner.agency)
+    url = reverse("clinic:action_detail", args=[action.pk])
+    client.force_login(outsider_partner)
+    assert client.post(url, {"status": "done"}).status_code == 404
+    client.force_login(partner)
+    assert client.post(url, {"status": "done", "note": "Licence checked."}).status_code == 302
+    action.refresh_from_db()
+    assert action.status == "done"
+    assert action.completed_at is not None
+
+
+def test_the_next_agenda_shows_outstanding_actions_on_a_returning_case(
+    client, item, coordinator, partner
+):
+    from tests.factories.clinic import ActionFactory, AgendaItemFactory, ClinicReferralFactory
+
+    earlier = ActionFactory(item=item, owner_agency=partner.agency, description="Earlier action")
+    later = ClinicMeetingFactory(starts_at=item.meeting.starts_at + timedelta(days=14))
+    returning = AgendaItemFactory(meeting=later, referral=ClinicReferralFactory(case=item.case))
+    client.force_login(coordinator)
+    body = client.get(reverse("clinic:item_detail", args=[returning.pk])).content.decode()
+    assert "Outstanding actions from earlier meetings" in body
+    assert earlier.reference in body
