@@ -42,7 +42,7 @@ LOCATION = "Northshire Police HQ, conference room 2"
 CAPACITY = 22
 MINUTES_PER_CASE = 10
 PER_MONTH = 50
-SURGE = 70  # referrals in the last three weeks: more than the next month's places
+SURGE = 64  # referrals in the last ten days: more than the coming month's places
 FIRST = ("Alex", "Sam", "Jo", "Chris", "Robin", "Morgan", "Jamie", "Taylor", "Casey", "Drew")
 LAST = ("Ashdown", "Brook", "Carrow", "Dale", "Elmsworth", "Fenn", "Garth", "Holt", "Ivel", "Kerr")
 DISCUSSIONS = (
@@ -94,7 +94,10 @@ def _cases(owner: User, count: int, rng: random.Random) -> list[Case]:
         )
         for n in range(1, count + 1)
     )
-    names = [f"{rng.choice(FIRST)} {rng.choice(LAST)}-{n}" for n in range(2 * count)]
+    names = [
+        f"{rng.choice(FIRST)} {rng.choice('ABCDEFGHJKLMNPRSTW')}. {rng.choice(LAST)}"
+        for _ in range(2 * count)
+    ]
     people = Person.objects.bulk_create(
         Person(name=name, name_normalised=normalise_name(name)) for name in names
     )
@@ -280,7 +283,7 @@ def _seed(users: dict[str, User], now: datetime, rng: random.Random) -> dict[str
             )
         )
     Action.objects.bulk_create(actions)
-    # The surge: more referrals in the last three weeks than the next month can take.
+    # The surge: more referrals in the last ten days than the coming month can take in time.
     surge = cases[total : total + SURGE]
     ClinicReferral.objects.bulk_create(
         ClinicReferral(
@@ -289,7 +292,7 @@ def _seed(users: dict[str, User], now: datetime, rng: random.Random) -> dict[str
             priority=rng.choice([1, 2, 3, 3]),
             state=ClinicReferral.State.ACCEPTED,
             reason="Synthetic: high risk on the hub's assessment.",
-            referred_at=now - timedelta(days=rng.randint(1, 21), hours=rng.randint(0, 8)),
+            referred_at=now - timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 8)),
             referred_by=coordinator,
             decided_by=coordinator,
             decided_at=now,
@@ -319,4 +322,13 @@ def _seed(users: dict[str, User], now: datetime, rng: random.Random) -> dict[str
     allocate(now=now)
     if ahead:
         publish_agenda(meeting=ahead[0], by=coordinator)
+        Research.objects.bulk_create(
+            Research(
+                item=item,
+                agency=users["isac"].agency,
+                summary=rng.choice(RESEARCH),
+                recorded_by=users["isac"],
+            )
+            for item in AgendaItem.objects.filter(meeting=ahead[0])[: CAPACITY // 2]
+        )
     return {"meetings": len(meetings) + len(ahead), "referrals": len(referrals) + SURGE + 3}
