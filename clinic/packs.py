@@ -59,7 +59,7 @@ def _context(meeting: ClinicMeeting, user: User) -> dict[str, object]:
     }
 
 
-def agenda_pack(meeting: ClinicMeeting, user: User) -> bytes:
+def agenda_pack(meeting: ClinicMeeting, user: User, *, base_url: str) -> bytes:
     """The agenda pack the user may have (a partner: the cases shared with their agency).
     The caller opened the meeting with ClinicNeed.DISCLOSE; each case in it is recorded too."""
     context = _context(meeting, user)
@@ -68,10 +68,10 @@ def agenda_pack(meeting: ClinicMeeting, user: User) -> bytes:
     _record_disclosures(
         user, [row.item.case_id for row in rows], justification=f"agenda pack, meeting {meeting.pk}"
     )
-    return render_pdf("clinic/pdf/agenda_pack.html", context)
+    return render_pdf("clinic/pdf/agenda_pack.html", context, base_url=base_url)
 
 
-def minutes_pdf(meeting: ClinicMeeting, minutes: Minutes, user: User) -> bytes:
+def minutes_pdf(meeting: ClinicMeeting, minutes: Minutes, user: User, *, base_url: str) -> bytes:
     context = _context(meeting, user)
     context["minutes"] = minutes
     context["amendments"] = list(minutes.amendments.select_related("by", "item__case"))
@@ -80,4 +80,4 @@ def minutes_pdf(meeting: ClinicMeeting, minutes: Minutes, user: User) -> bytes:
     _record_disclosures(
         user, [row.item.case_id for row in rows], justification=f"minutes, meeting {meeting.pk}"
     )
-    return render_pdf("clinic/pdf/minutes.html", context)
+    return render_pdf("clinic/pdf/minutes.html", context, base_url=base_url)

@@ -308,7 +308,8 @@ def agenda_pdf(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespon
     meeting = get_meeting_for_user(request.user, meeting_id, need=ClinicNeed.DISCLOSE)
     if not meeting.is_published and not can_manage_clinic(request.user):
         raise Http404
-    return _pdf(agenda_pack(meeting, request.user), f"clinic-agenda-{meeting.pk}.pdf")
+    pack = agenda_pack(meeting, request.user, base_url=request.build_absolute_uri("/"))
+    return _pdf(pack, f"clinic-agenda-{meeting.pk}.pdf")
 
 
 @require_GET
@@ -318,4 +319,5 @@ def minutes_download(request: AuthenticatedHttpRequest, meeting_id: int) -> Http
     if minutes_id is None:
         raise Http404
     minutes = get_minutes_for_user(request.user, minutes_id, need=ClinicNeed.DISCLOSE)
-    return _pdf(minutes_pdf(meeting, minutes, request.user), f"clinic-minutes-{meeting.pk}.pdf")
+    pdf = minutes_pdf(meeting, minutes, request.user, base_url=request.build_absolute_uri("/"))
+    return _pdf(pdf, f"clinic-minutes-{meeting.pk}.pdf")
