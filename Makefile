@@ -21,7 +21,7 @@ help: ## List the commands
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@scripts/ensure-python.sh $(PYTHON_VERSION)
-	@scripts/ensure-pango.sh
+	@scripts/ensure-pdf-libs.sh
 	@python$(PYTHON_VERSION) -m uv --version >/dev/null 2>&1 || python$(PYTHON_VERSION) -m pip install --quiet uv
 	python$(PYTHON_VERSION) -m uv sync --frozen --python "$$(command -v python$(PYTHON_VERSION))"
 	@[ -f .env ] || { cp .env.example .env && echo "Created .env for local development (DEBUG=true)."; }
@@ -100,6 +100,7 @@ deploy-check: install ## Django's deployment checks under production settings
 
 bench: install ## Run the benchmarks in bench/ (see bench/README.md)
 	@$(WITH_SERVICES) -- $(PY) bench/sweep.py
+	@$(WITH_SERVICES) -- $(PY) bench/clinic_allocation.py
 
 clean-data: ## Delete .run/ (embedded PostgreSQL and Valkey data, beat schedule); stops them first
 	@if [ -x $(PY) ] && [ -d .run ]; then $(PY) scripts/services.py stop >/dev/null || exit 1; fi

@@ -55,6 +55,13 @@ app.conf.beat_schedule = {
         "task": "training.notify_no_shows",
         "schedule": crontab(minute="20,50"),
     },
+    # Generates clinic meetings ahead from schedules, then allocates the waiting list (02:30 UTC).
+    "clinic-nightly": {"task": "clinic.nightly", "schedule": crontab(hour=2, minute=30)},
+    # Chases overdue clinic actions: the day after the due date, then weekly (08:10 UTC daily).
+    "chase-overdue-clinic-actions": {
+        "task": "clinic.chase_overdue_actions",
+        "schedule": crontab(hour=8, minute=10),
+    },
     # Removes expired sessions from the database every night.
     "clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",

@@ -75,6 +75,29 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "Referrals to ISACs and partner agencies: decisions, allocation and casework.",
     ),
     NavItem(
+        "Stalking clinic",
+        "clinic:meeting_list",
+        frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR, Role.ISAC, Role.PARTNER}),
+        "Clinic meetings, agendas, research and minutes; the waiting list and its capacity.",
+    ),
+    NavItem(
+        "Clinic actions",
+        "clinic:action_list",
+        frozenset(
+            {
+                Role.COORDINATOR,
+                Role.TACTICAL_LEAD,
+                Role.SOLICITOR,
+                Role.ISAC,
+                Role.PARTNER,
+                Role.CHAMPION,
+                Role.OFFICER,
+                Role.TRAINER,
+            }
+        ),
+        "Actions agreed at the stalking clinic that you or your agency own.",
+    ),
+    NavItem(
         "Advice requests",
         "referrals:advice_mine",
         frozenset({Role.OFFICER, Role.CHAMPION}),

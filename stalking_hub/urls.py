@@ -15,4 +15,5 @@ urlpatterns = [
     path("cases/<int:case_id>/risk/", include("risk.urls")),
     path("", include("referrals.urls")),
     path("training/", include("training.urls")),
+    path("clinic/", include("clinic.urls")),
 ]

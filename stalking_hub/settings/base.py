@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "risk",
     "referrals",
     "training",
+    "clinic",
 ]
 
 MIDDLEWARE = [
@@ -338,6 +339,13 @@ if HUB_AUDIT_TIMEOUT_MS < 1:
 HUB_INSTRUMENT_WORDING_DIR: str = env.str("HUB_INSTRUMENT_WORDING_DIR", default="")
 # Hours of continuing professional development each member of the hub's staff aims for a year.
 HUB_CPD_TARGET_HOURS: int = env.int("HUB_CPD_TARGET_HOURS", default=30)
+
+# The stalking clinic (docs/clinic.md): how long after a meeting its agenda's case shares last;
+# the target for discussing a referral (days from referral); how far ahead schedules generate
+# meetings (months).
+HUB_CLINIC_SHARE_DAYS: int = env.int("HUB_CLINIC_SHARE_DAYS", default=14)
+HUB_CLINIC_TARGET_DAYS: int = env.int("HUB_CLINIC_TARGET_DAYS", default=14)
+HUB_CLINIC_GENERATE_MONTHS: int = env.int("HUB_CLINIC_GENERATE_MONTHS", default=6)
 
 # --- Logging: no personal data is ever logged; request ids tie log lines to access records. --
 LOGGING = {

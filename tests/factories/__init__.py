@@ -9,6 +9,13 @@ from tests.factories.cases import (  # noqa: F401 - re-exported for other tests
     PersonFactory,
     PersonIdentifierFactory,
 )
+from tests.factories.clinic import (  # noqa: F401
+    ActionFactory,
+    AgendaItemFactory,
+    ClinicMeetingFactory,
+    ClinicReferralFactory,
+    InviteeFactory,
+)
 from tests.factories.referrals import AdviceRequestFactory, ReferralFactory  # noqa: F401
 from tests.factories.risk import RiskAssessmentFactory  # noqa: F401 - re-exported
 

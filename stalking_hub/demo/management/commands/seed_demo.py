@@ -6,6 +6,7 @@ from django.db import transaction
 
 from stalking_hub.demo.accounts import DEMO_PASSWORD, DEMO_USERS, demo_email, seed_accounts
 from stalking_hub.demo.cases import seed_cases
+from stalking_hub.demo.clinic import seed_clinic
 from stalking_hub.demo.feed import seed_feed
 from stalking_hub.demo.people import seed_people
 from stalking_hub.demo.referrals import seed_referrals
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         seed_referrals()  # after the cases (shares them); before any ISAC risk seeding
         seed_risk_assessments()  # after cases and referrals: histories on the seeded cases
         seed_training()  # needs only the demo accounts: courses, teams, attendance, champions
+        seed_clinic()  # a year of clinic meetings on its own high-risk demo cases
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Demo logins (password for all: {DEMO_PASSWORD}):")
         )

@@ -1,0 +1,13 @@
+"""Template filters for the clinic's printable packs."""
+
+from django import template
+
+from clinic.packs import redact as redact_text
+
+register = template.Library()
+
+
+@register.filter
+def redact(text: str) -> str:
+    """Free text with postcodes, phone numbers and e-mail addresses blacked out."""
+    return redact_text(str(text or ""))
