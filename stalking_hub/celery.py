@@ -40,6 +40,11 @@ app.conf.beat_schedule = {
         "task": "risk.send_review_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Chases overdue directions to officers: the day after due, then weekly (07:15 UTC daily).
+    "chase-overdue-directions": {
+        "task": "oversight.chase_overdue_directions",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # Removes expired sessions from the database every night.
     "clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",

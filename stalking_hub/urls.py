@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("cases/<int:case_id>/risk/", include("risk.urls")),
     path("", include("referrals.urls")),
+    path("oversight/", include("oversight.urls")),
 ]

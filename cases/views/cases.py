@@ -18,6 +18,7 @@ from cases.forms import (
     CloseCaseForm,
 )
 from cases.models import Case
+from cases.outcomes import case_detection_state
 from cases.panels import panels_for
 from cases.permissions import (
     CaseNeed,
@@ -59,6 +60,7 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
     case = get_case_for_user(request.user, case_id)
     user = request.user
     hub_staff = is_hub_staff(user)
+    case_logs = selectors.case_logs(case) if hub_staff else []
     panels = [
         (
             panel,
@@ -73,7 +75,9 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             "case": case,
             "parties": selectors.case_parties(case),
             # Logs and reviews are the hub's; a partner sees the case, not the police records.
-            "case_logs": selectors.case_logs(case) if hub_staff else [],
+            "case_logs": case_logs,
+            # Derived from the logs' outcomes by the one rule (cases/outcomes.py).
+            "detection_state": case_detection_state(link.log.outcome for link in case_logs),
             "reviews": selectors.case_reviews(case) if hub_staff else [],
             "hub_staff": hub_staff,
             "can_read_logs": is_hub_staff(user),

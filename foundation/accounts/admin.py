@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from foundation.accounts import services
-from foundation.accounts.models import Agency, User
+from foundation.accounts.models import Agency, RoleCover, User
 
 
 @admin.register(Agency)
@@ -58,3 +58,22 @@ class UserAdmin(DjangoUserAdmin):
             f"Deactivated {queryset.count()} user(s); ended {ended} session(s).",
             messages.SUCCESS,
         )
+
+
+@admin.register(RoleCover)
+class RoleCoverAdmin(admin.ModelAdmin):
+    """Covers are listed here; they are made and ended on the cover page (the rules and the
+    audit live in foundation/accounts/cover.py), never edited in the admin."""
+
+    list_display = ["id", "role", "starts_at", "ends_at", "ended_early_at", "approved_at"]
+    list_filter = ["role"]
+    date_hierarchy = "starts_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: RoleCover | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: RoleCover | None = None) -> bool:
+        return False

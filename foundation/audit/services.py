@@ -6,7 +6,7 @@ import logging
 
 from django.db import DatabaseError, transaction
 
-from foundation.accounts.models import User
+from foundation.accounts.models import RoleCover, User
 from foundation.audit.context import current_request_id
 from foundation.audit.models import AccessRecord
 
@@ -19,6 +19,13 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text)
+
+
+def _cover_used(user: User) -> RoleCover | None:
+    """The cover that answered the role checks behind this access, if one did (then forgotten,
+    so the next record starts afresh)."""
+    take = getattr(user, "take_cover_used", None)
+    return take() if callable(take) else None
 
 
 class AuditUnavailable(Exception):
@@ -42,6 +49,7 @@ def record_access(
         with transaction.atomic():
             return AccessRecord.objects.create(
                 user=user,
+                under_cover=_cover_used(user),
                 roles=",".join(user.roles),
                 agency_name=user.agency.name if user.agency_id and user.agency else "",
                 action=action,
@@ -73,6 +81,7 @@ def record_consultations(
         "object_type": object_type,
         "object_id": printable(str(object_id))[:64],
         "request_id": current_request_id.get(),
+        "under_cover": _cover_used(user),
     }
     try:
         with transaction.atomic():

@@ -15,6 +15,7 @@ import pytest
 
 from cases.feed import FeedReader, FeedUnreadable, Format, ParsedRecord, RowError
 from cases.feed.csvread import _csv_record, _csv_records, _quoted_lead, _read_record
+from cases.feed.convert import DIGEST_VERSION
 from cases.feed.decoding import split_lines
 from cases.feed.schema import RawBatch, RawRecord
 from stalking_hub.demo.feedgen import generate_feed
@@ -417,7 +418,7 @@ def test_layout_signature_names_version_format_source_and_columns():
     assert signature.count(b"\n") == 1
     assert json.loads(signature) == [
         "stalking-hub-feed",
-        1,
+        DIGEST_VERSION,
         "csv",
         "rms",
         ["reference", "source", "recorded_at", "narrative", "colour"],

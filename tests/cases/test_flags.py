@@ -202,7 +202,8 @@ def test_case_page_queries_do_not_grow_with_flags(client, coordinator):
     assert "Cross-border" in response.content.decode()
     # A fixed number: one query per flag rule, and one insert for the panels' access records
     # (each panel shown is recorded with its facet), whatever the case holds.
-    assert len(captured) <= 22
+    # (22, then oversight's two flag rules and its panel's plan lookup.)
+    assert len(captured) <= 25
     bigger = CaseFactory(cross_border_forces=["WM", "GM", "NY"])
     RiskAssessmentFactory.create_batch(3, case=bigger)
     with CaptureQueriesContext(connection) as captured_bigger:
