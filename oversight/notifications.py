@@ -8,6 +8,7 @@ direction addressed to someone who is covered goes to their cover as well.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -53,6 +54,9 @@ def send_direction_given_email(*, direction_id: int) -> None:
     _send("direction_given", _context(direction), with_coverers([direction.officer]))
 
 
-def send_direction_chase(direction: Direction) -> int:
-    """Chase an overdue direction: the officer and whoever covers them (under a lease)."""
-    return _send("direction_overdue", _context(direction), with_coverers([direction.officer]))
+def send_direction_chase(direction: Direction, *, now: datetime) -> int:
+    """Chase an overdue direction: the officer and whoever covers them at `now` (the sweep
+    calls this under a lease)."""
+    return _send(
+        "direction_overdue", _context(direction), with_coverers([direction.officer], now=now)
+    )

@@ -65,7 +65,7 @@ def chase_overdue_directions(*, now: datetime) -> int:
             continue  # another run has it, or it was done meanwhile
         direction = Direction.objects.select_related("case", "officer").get(pk=direction_id)
         try:
-            send_direction_chase(direction)
+            send_direction_chase(direction, now=now)
         except Exception:
             # The claim stays and lapses after the lease, so a later run retries this one.
             logger.exception("chase of direction %s not sent", direction_id)

@@ -153,13 +153,13 @@ def create_cover(
         approved_by=by,
         approved_at=now,
     )
-    _note_covering_until(user.pk)
+    note_covering_until(user.pk)
     user.forget_covers()
     user.refresh_from_db(fields=["covering_until"])
     return cover
 
 
-def _note_covering_until(user_id: int) -> None:
+def note_covering_until(user_id: int) -> None:
     """Keep `User.covering_until`: the latest end of the user's covers not ended early."""
     latest = RoleCover.objects.filter(user_id=user_id, ended_early_at__isnull=True).aggregate(
         end=Max("ends_at")
@@ -186,7 +186,7 @@ def end_cover_early(*, cover: RoleCover, by: User, now: datetime | None = None) 
     cover.ended_early_at = now
     cover.ended_early_by = by
     cover.save(update_fields=["ended_early_at", "ended_early_by"])
-    _note_covering_until(cover.user_id)
+    note_covering_until(cover.user_id)
     return cover
 
 

@@ -9,6 +9,13 @@ from tests.factories.cases import (  # noqa: F401 - re-exported for other tests
     PersonFactory,
     PersonIdentifierFactory,
 )
+from tests.factories.oversight import (  # noqa: F401 - re-exported
+    DirectionFactory,
+    InvestigationPlanFactory,
+    OversightReviewFactory,
+    PlanLineFactory,
+    RoleCoverFactory,
+)
 from tests.factories.referrals import AdviceRequestFactory, ReferralFactory  # noqa: F401
 from tests.factories.risk import RiskAssessmentFactory  # noqa: F401 - re-exported
 
