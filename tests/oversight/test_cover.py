@@ -125,7 +125,8 @@ def test_actions_under_cover_are_marked_in_the_audit_and_on_the_record(
     page = client.get(reverse("audit:access_records"), {"under_cover": "on"})
     assert page.status_code == 200
     rows = list(page.context["page"])
-    assert rows and all(record.under_cover_id == cover.pk for record in rows)
+    assert rows
+    assert all(record.under_cover_id == cover.pk for record in rows)
     assert "acting for the tactical lead" in page.content.decode()
 
 
@@ -257,7 +258,8 @@ def test_an_officer_covering_another_sees_and_answers_their_directions(
     direction.refresh_from_db()
     assert direction.status == "acknowledged"
     update = direction.updates.get()
-    assert update.by == officer and update.under_cover is not None
+    assert update.by == officer
+    assert update.under_cover is not None
     with time_machine.travel(END + timedelta(seconds=1), tick=False):
         client.force_login(officer)
         response = client.get(reverse("oversight:direction", args=[direction.pk]))

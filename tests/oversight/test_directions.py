@@ -45,7 +45,8 @@ def test_a_direction_goes_to_the_officer_in_charge_with_a_link_only(plan, tactic
     body = mail.outbox[0].body
     assert "/logs/mine/" in body
     assert plan.case.reference in body
-    assert "SECRET-DETAIL" not in body and "SECRET-DETAIL" not in mail.outbox[0].subject
+    assert "SECRET-DETAIL" not in body
+    assert "SECRET-DETAIL" not in mail.outbox[0].subject
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def test_review_overdue_from_the_day_after_it_falls_due(high_risk_case, tactical
     reason = flags_for_cases(cases=[high_risk_case], now=noon(DUE + timedelta(days=2)))[
         high_risk_case.pk
     ]
-    assert "was due on 18 May 2026 (2 days ago)" in [f.reason for f in reason][0]
+    assert "was due on 18 May 2026 (2 days ago)" in next(f.reason for f in reason)
 
 
 def test_a_high_risk_case_never_reviewed_is_due_an_interval_after_it_became_high_risk(
