@@ -64,7 +64,7 @@ FIELDS: Final[dict[str, FieldSpec]] = {
     "relationship": FieldSpec(Kind.TEXT, 100),
     "narrative": FieldSpec(Kind.NARRATIVE, 100_000),
     "status": FieldSpec(Kind.TEXT, 64),
-    "outcome": FieldSpec(Kind.OUTCOME, 3),
+    "outcome": FieldSpec(Kind.OUTCOME, 16),
     "outcome_date": FieldSpec(Kind.DATE, 40),
 }
 FLAG_LIMIT: Final = 50  # one tag, after splitting
