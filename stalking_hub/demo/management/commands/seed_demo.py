@@ -7,6 +7,7 @@ from django.db import transaction
 from stalking_hub.demo.accounts import DEMO_PASSWORD, DEMO_USERS, demo_email, seed_accounts
 from stalking_hub.demo.cases import seed_cases
 from stalking_hub.demo.feed import seed_feed
+from stalking_hub.demo.oversight import seed_oversight
 from stalking_hub.demo.people import seed_people
 from stalking_hub.demo.referrals import seed_referrals
 from stalking_hub.demo.risk import seed_risk_assessments
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         seed_people()  # near-duplicate persons for the review page's suggestions
         seed_referrals()  # after the cases (shares them); before any ISAC risk seeding
         seed_risk_assessments()  # after cases and referrals: histories on the seeded cases
+        seed_oversight()  # after risk (high-risk cases): outcomes, plans, directions, a cover
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Demo logins (password for all: {DEMO_PASSWORD}):")
         )
