@@ -23,6 +23,7 @@ from cases.models import Case, CaseLog, CrimeLog, FeedImport, RiskLevel
 from foundation.accounts.cover import active_covers_of, create_cover
 from foundation.accounts.models import Role, RoleCover, User
 from oversight import services
+from oversight.checklist import ensure_checklist
 from oversight.models import InvestigationPlan, PlanLine
 from stalking_hub.demo.accounts import demo_email
 
@@ -142,6 +143,7 @@ def seed_plans(*, now: datetime) -> int:
     users = _users()
     if InvestigationPlan.objects.exists() or not {"tactical", "officer"} <= set(users):
         return 0
+    ensure_checklist()
     tactical, officer = users["tactical"], users["officer"]
     officers = [officer, users.get("champion", officer)]
     cases = list(
