@@ -220,7 +220,7 @@ def _directions(
         )
         if position == 1:
             services.acknowledge_direction(
-                direction=direction, by=plan.case.officer_in_charge, now=given + timedelta(hours=5)
+                direction=direction, by=direction.officer, now=given + timedelta(hours=5)
             )
 
 
