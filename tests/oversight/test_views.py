@@ -238,3 +238,38 @@ def test_the_oversight_list_runs_the_same_queries_at_two_sizes(
         response = client.get(reverse("oversight:list"))
     assert len(response.context["rows"]) == 15
     assert "overdue" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLE_FIXTURES)
+def test_ending_a_cover_early_for_every_role(
+    client, request, role, solicitor, coordinator, home_force
+):
+    from foundation.accounts.cover import create_cover
+    from foundation.accounts.models import Role, RoleCover
+    from tests.factories import UserFactory
+
+    second = UserFactory(roles=[Role.SOLICITOR], agency=home_force)
+    now = timezone.now()
+    cover = create_cover(
+        user=second,
+        role=Role.SOLICITOR,
+        covered_user=solicitor,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(days=3),
+        by=coordinator,
+    )
+    user = _persona(request, role)
+    client.force_login(user)
+    response = client.post(reverse("oversight:cover_end", args=[cover.pk]))
+    cover.refresh_from_db()
+    # Whoever may approve it (coordinator, tactical lead, the administrator) and the person covered.
+    if role in {"coordinator", "tactical_lead", "solicitor", "admin_user"}:
+        assert response.status_code == 302
+        assert cover.ended_early_by == user
+    else:
+        assert response.status_code == 404
+        assert cover.ended_early_at is None
+        assert AccessRecord.objects.filter(
+            user=user, object_type="accounts.rolecover", outcome="denied"
+        ).exists()
+    assert RoleCover.objects.count() == 1
