@@ -81,3 +81,42 @@ def panels_for(case: Case, user: User) -> list[tuple[CasePanel, Mapping[str, obj
         needs=[panel.facet for panel, _ in shown],
     )
     return shown
+
+
+# --- Sections of the officer's feedback page ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficerSection:
+    """A section of the officer's feedback page (`/logs/mine/`) from an app above `cases`
+    (the tactical lead's directions to the officer). `context(user)` reads only the officer's
+    own records (each app's scoped selector) and returns None to hide the section."""
+
+    key: str
+    title: str
+    template: str
+    order: int
+    context: Callable[[User], PanelContent | None]
+
+
+_officer_sections: dict[str, OfficerSection] = {}
+
+
+def register_officer_section(section: OfficerSection) -> OfficerSection:
+    """Add or replace the section with this key (a second ready() must not show it twice)."""
+    _officer_sections[section.key] = section
+    return section
+
+
+def unregister_officer_section(key: str) -> None:
+    _officer_sections.pop(key, None)
+
+
+def officer_sections_for(user: User) -> list[tuple[OfficerSection, Mapping[str, object]]]:
+    """The sections this officer sees on their feedback page, in order, with their context."""
+    shown: list[tuple[OfficerSection, Mapping[str, object]]] = []
+    for section in sorted(_officer_sections.values(), key=lambda item: (item.order, item.key)):
+        content = section.context(user)
+        if content is not None:
+            shown.append((section, content.as_context()))
+    return shown

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from foundation.accounts.cover import with_coverers
 from foundation.accounts.models import Role, User
 from foundation.outbox.services import outbox_handler
 from referrals.models import AdviceCategory, AdviceRequest, Referral, SafetyPlan
@@ -25,7 +26,10 @@ from referrals.models import AdviceCategory, AdviceRequest, Referral, SafetyPlan
 def send_templated(template: str, context: Mapping[str, object], users: Iterable[User]) -> int:
     """Render `emails/<template>_subject.txt` and `emails/<template>.txt` and send one message
     per recipient (nobody learns who else was told). Returns how many were sent."""
-    recipients = sorted({user.email for user in users if user.is_active and user.email})
+    # Whoever covers a recipient now is told too (foundation/accounts/cover.py).
+    recipients = sorted(
+        {user.email for user in with_coverers(users) if user.is_active and user.email}
+    )
     if not recipients:
         return 0
     subject = render_to_string(f"emails/{template}_subject.txt", context).strip()

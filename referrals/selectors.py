@@ -277,3 +277,21 @@ def published_guidance(category: str) -> QuerySet[Guidance]:
 
 def guidance_list() -> QuerySet[Guidance]:
     return Guidance.objects.select_related("created_by").order_by("category", "title")
+
+
+# --- Work of people someone covers (oversight lists it for their cover) -------------------------
+
+
+def referrals_allocated_to(user_ids: list[int]) -> QuerySet[Referral]:
+    """Referrals these caseworkers are working (accepted or active)."""
+    return Referral.objects.filter(
+        caseworker_id__in=user_ids,
+        state__in=[Referral.State.ACCEPTED, Referral.State.ACTIVE],
+    ).order_by("pk")
+
+
+def advice_requests_waiting_for(user_ids: list[int]) -> QuerySet[AdviceRequest]:
+    """Requests these people asked that still wait for an answer, or whose answer is unrated."""
+    return AdviceRequest.objects.filter(requester_id__in=user_ids, rated_at__isnull=True).order_by(
+        "due_at", "pk"
+    )

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from foundation.accounts.cover import with_coverers
 from risk.models import RiskAssessment
 from risk.selectors import due_for_reminder
 
@@ -75,12 +76,10 @@ def _send_reminder(*, assessment_id: int, today: date) -> None:
     assessment = RiskAssessment.objects.select_related("case__owner", "assessor", "instrument").get(
         pk=assessment_id
     )
+    # Whoever covers the assessor or the owner now is told too (foundation/accounts/cover.py).
+    people = [user for user in (assessment.assessor, assessment.case.owner) if user is not None]
     recipients = sorted(
-        {
-            user.email
-            for user in (assessment.assessor, assessment.case.owner)
-            if user is not None and user.is_active and user.email
-        }
+        {user.email for user in with_coverers(people) if user.is_active and user.email}
     )
     if not recipients:
         return

@@ -62,6 +62,11 @@ app.conf.beat_schedule = {
         "task": "clinic.chase_overdue_actions",
         "schedule": crontab(hour=8, minute=10),
     },
+    # Chases overdue directions to officers: the day after due, then weekly (07:15 UTC daily).
+    "chase-overdue-directions": {
+        "task": "oversight.chase_overdue_directions",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # Removes expired sessions from the database every night.
     "clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",

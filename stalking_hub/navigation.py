@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from foundation.accounts.cover import can_approve_covers
 from foundation.accounts.models import Role, User
 from referrals.permissions import can_use_advice_queue, can_view_caseload
 from training.permissions import can_see_own_training, can_view_compliance
@@ -118,6 +119,26 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         also=can_view_caseload,  # ISAC service managers
     ),
     NavItem(
+        "Oversight",
+        "oversight:list",
+        frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD}),
+        "High-risk cases: investigation plans, directions to officers, oversight reviews.",
+    ),
+    NavItem(
+        "Cover",
+        "oversight:covers",
+        frozenset(),
+        "Who covers whose role, from when until when; arrange cover during leave.",
+        also=can_approve_covers,  # coordinators, tactical leads and the administrator
+    ),
+    NavItem(
+        "Work you cover",
+        "oversight:covered_work",
+        frozenset(),
+        "The open work of the people you cover now.",
+        also=lambda user: bool(user.active_covers()),
+    ),
+    NavItem(
         "Guidance",
         "referrals:guidance_list",
         frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD}),
@@ -168,8 +189,13 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     """Template context processor: the signed-in user's menu."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "environment_name": _environment_name()}
-    return {"nav_items": items_for(user), "environment_name": _environment_name()}
+        return {"nav_items": [], "environment_name": _environment_name(), "acting_covers": []}
+    return {
+        "nav_items": items_for(user),
+        "environment_name": _environment_name(),
+        # Shown on every page while the user covers someone (foundation/accounts/cover.py).
+        "acting_covers": user.active_covers(),
+    }
 
 
 def _environment_name() -> str:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("training/", include("training.urls")),
     path("clinic/", include("clinic.urls")),
+    path("oversight/", include("oversight.urls")),
 ]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from cases.feed.dates import parse_date, parse_datetime
+from cases.feed.dates import LONDON, parse_date, parse_datetime
 from cases.feed.decoding import FeedDecoder
 from cases.feed.schema import (
     FIELDS,
@@ -20,6 +20,7 @@ from cases.feed.schema import (
     Party,
     RowError,
 )
+from cases.outcomes import OUTCOME_CODES
 
 # and records keyed in another zone.
 FUTURE_MARGIN: Final = timedelta(days=1)
@@ -32,7 +33,7 @@ DATE_FORMS: Final = "use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][+HH:MM] or DD/MM/YYYY
 # Part of every layout signature, so of every digest. Bump it whenever a change to this
 # package could convert an unchanged raw record differently (a new normalisation, a lower
 # limit, another date rule): stored digests then stop matching and every row is converted.
-DIGEST_VERSION: Final = 1
+DIGEST_VERSION: Final = 2  # 2: the outcome and outcome_date columns became known
 DIGEST_SIZE: Final = 16
 
 _TEXT: Final = Kind.TEXT
@@ -42,6 +43,7 @@ _NARRATIVE: Final = Kind.NARRATIVE
 _DATETIME: Final = Kind.DATETIME
 _DATE: Final = Kind.DATE
 _FLAGS: Final = Kind.FLAGS
+_OUTCOME: Final = Kind.OUTCOME
 _EMPTY: Final[dict[Kind, object]] = {
     _TEXT: "",
     _UPPER: "",
@@ -50,6 +52,7 @@ _EMPTY: Final[dict[Kind, object]] = {
     _DATETIME: None,
     _DATE: None,
     _FLAGS: (),
+    _OUTCOME: "",
 }
 _FLAT_PARTY_KEYS: Final = {
     role: (f"{role}_id", f"{role}_name", f"{role}_dob") for role in FLAT_PARTY_ROLES
@@ -179,6 +182,8 @@ class RecordConverter:
         if isinstance(began, datetime) and isinstance(ended, datetime) and ended < began:
             # docs/log-feed.md: an offence cannot end before it began; the row is rejected.
             errors.append(RowError(row, "occurred_to", "occurred_to is before occurred_from"))
+        if "outcome_date" in values:
+            _check_outcome_date(row, values, errors)
 
         parties: list[Party] = []
         for role in FLAT_PARTY_ROLES:
@@ -251,6 +256,13 @@ class RecordConverter:
             return day
         if kind is _FLAGS:
             return _split_flags(name, text)
+        if kind is _OUTCOME:
+            code = text.upper()
+            if code not in OUTCOME_CODES:
+                raise CellRejected(
+                    f"{name} is not a Home Office crime outcome type (1, 1A, 2 to 22)"
+                )
+            return code
         return text.lower()
 
     def _unknown(self, name: str) -> None:
@@ -263,6 +275,21 @@ class RecordConverter:
             return self._notices
         notices, self._notices = self._notices, []
         return notices
+
+
+def _check_outcome_date(row: int, values: dict[str, object], errors: list[RowError]) -> None:
+    """An outcome date needs an outcome, and cannot come before the crime was recorded (both
+    read as UK dates)."""
+    day = values["outcome_date"]
+    if not isinstance(day, date):
+        return
+    if "outcome" in values and not values["outcome"]:
+        errors.append(RowError(row, "outcome_date", "outcome_date is given without outcome"))
+    recorded = values.get("recorded_at")
+    if isinstance(recorded, datetime) and day < recorded.astimezone(LONDON).date():
+        errors.append(
+            RowError(row, "outcome_date", "outcome_date is before the date the crime was recorded")
+        )
 
 
 def _too_long(name: str, length: int, limit: int) -> str:

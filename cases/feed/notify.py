@@ -5,16 +5,15 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from cases.models import FeedImport, FeedStaleAlert
+from foundation.accounts.cover import with_coverers
 from foundation.accounts.models import Role, User
 from foundation.outbox.services import outbox_handler
 
 
 def _coordinator_emails() -> list[str]:
-    return list(
-        User.objects.filter(is_active=True, roles__contains=[Role.COORDINATOR]).values_list(
-            "email", flat=True
-        )
-    )
+    # Whoever covers a coordinator now is told too (foundation/accounts/cover.py).
+    coordinators = User.objects.filter(is_active=True, roles__contains=[Role.COORDINATOR])
+    return sorted({user.email for user in with_coverers(coordinators)})
 
 
 @outbox_handler("cases.send_feed_stale_alert")

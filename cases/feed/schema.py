@@ -33,6 +33,7 @@ class Kind(IntEnum):
     DATETIME = 5  # aware UTC datetime
     DATE = 6  # calendar date
     FLAGS = 7  # tuple of upper-case tags
+    OUTCOME = 8  # a Home Office crime outcome type, upper-cased ("1", "1A" ... "22")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,8 @@ FIELDS: Final[dict[str, FieldSpec]] = {
     "relationship": FieldSpec(Kind.TEXT, 100),
     "narrative": FieldSpec(Kind.NARRATIVE, 100_000),
     "status": FieldSpec(Kind.TEXT, 64),
+    "outcome": FieldSpec(Kind.OUTCOME, 16),
+    "outcome_date": FieldSpec(Kind.DATE, 40),
 }
 FLAG_LIMIT: Final = 50  # one tag, after splitting
 PARTY_ROLES: Final = frozenset({"victim", "suspect", "witness"})

@@ -30,12 +30,15 @@ OPTIONAL: Final = (
     "relationship",
     "narrative",
     "status",
+    "outcome",
+    "outcome_date",
 )
 BIT: Final = {name: 1 << index for index, name in enumerate(OPTIONAL)}
 _EMPTY: Final[dict[str, object]] = {
     "occurred_from": None,
     "occurred_to": None,
     "flags": "{}",
+    "outcome_date": None,
 }
 
 STAGE_SQL: Final = """
@@ -54,6 +57,8 @@ CREATE TEMP TABLE IF NOT EXISTS feed_stage (
     relationship varchar NOT NULL,
     narrative varchar NOT NULL,
     status varchar NOT NULL,
+    outcome varchar NOT NULL,
+    outcome_date date,
     present integer NOT NULL,
     party_roles text[] NOT NULL,
     feed_digest bytea NOT NULL,
@@ -85,7 +90,8 @@ SET LOCAL synchronous_commit = off;
 
 STAGE_COLUMNS: Final = (
     "row, source, reference, recorded_at, occurred_from, occurred_to, offence_code, offence, "
-    "flags, area, officer, relationship, narrative, status, present, party_roles, feed_digest"
+    "flags, area, officer, relationship, narrative, status, outcome, outcome_date, present, "
+    "party_roles, feed_digest"
 )
 PARTY_COLUMNS: Final = "row, role, position, source_id, name, name_normalised, date_of_birth, area"
 
@@ -110,11 +116,11 @@ UPDATE feed_stage s SET log_id = (
 WITH ins AS (
   INSERT INTO cases_crimelog (
       source, reference, recorded_at, occurred_from, occurred_to, offence_code, offence,
-      flags, area, officer, relationship, narrative, status,
+      flags, area, officer, relationship, narrative, status, outcome, outcome_date,
       created_by_import_id, changed_by_import_id, created_at, updated_at,
       signal_kinds, is_high_risk, review_state, feed_digest)
   SELECT source, reference, recorded_at, occurred_from, occurred_to, offence_code, offence,
-         flags, area, officer, relationship, narrative, status,
+         flags, area, officer, relationship, narrative, status, outcome, outcome_date,
          %(import_id)s, %(import_id)s, %(now)s, %(now)s, '{{}}', false, 'not_flagged',
          feed_digest
     FROM feed_stage WHERE log_id IS NULL

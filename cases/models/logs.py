@@ -13,6 +13,7 @@ from django.db.models.functions import Now
 
 from cases.models.imports import FeedImport
 from cases.models.people import PartyRole, Person
+from cases.outcomes import CrimeOutcome
 
 # --- Crime logs -------------------------------------------------------------------------------
 
@@ -58,6 +59,13 @@ class CrimeLog(models.Model):
     relationship = models.CharField(max_length=100, blank=True)
     narrative = models.TextField(blank=True)
     status = models.CharField(max_length=32, blank=True)
+    # The Home Office crime outcome type and its date, from the feed (cases/outcomes.py). A
+    # change is an alteration of the record: its history keeps the outcome it replaced. The
+    # database default lets bulk writers that predate the column (bench/) still insert.
+    outcome = models.CharField(
+        max_length=3, choices=CrimeOutcome.choices, blank=True, default="", db_default=""
+    )
+    outcome_date = models.DateField(null=True, blank=True)
 
     # blake2b of the raw feed record and the file's layout, as last imported: a re-imported
     # record with the same digest is unchanged without being parsed again (docs/log-feed.md).

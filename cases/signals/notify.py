@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
+from foundation.accounts.cover import with_coverers
 from foundation.accounts.models import Role, User
 from foundation.outbox.services import enqueue, outbox_handler
 
@@ -35,11 +36,9 @@ def alert_coordinators(*, log_ids: Sequence[int]) -> None:
 @outbox_handler("cases.send_high_risk_alert")
 def send_high_risk_alert(*, log_ids: list[int]) -> None:
     """E-mail every active coordinator: log ids and page paths only, no names or narrative."""
-    recipients = list(
-        User.objects.filter(is_active=True, roles__contains=[Role.COORDINATOR])
-        .order_by("pk")
-        .values_list("email", flat=True)
-    )
+    # Whoever covers a coordinator now is told too (foundation/accounts/cover.py).
+    coordinators = User.objects.filter(is_active=True, roles__contains=[Role.COORDINATOR])
+    recipients = sorted({user.email for user in with_coverers(coordinators.order_by("pk"))})
     if not recipients or not log_ids:
         return
     listed = [{"id": log_id, "path": log_path(log_id)} for log_id in log_ids[:MAX_LISTED]]

@@ -19,6 +19,7 @@ from cases.forms import (
     SearchForm,
 )
 from cases.models import Case, CaseParty, Facet, PartyRole
+from cases.outcomes import case_detection_state
 from cases.panels import panels_for
 from cases.permissions import (
     CaseNeed,
@@ -95,6 +96,8 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             "show_logs": Facet.LOG_SUMMARIES in facets,
             "case_logs": case_logs,
             # Reviews are the hub's decisions on police records: hub staff only.
+            # Derived from the logs' outcomes by the one rule (cases/outcomes.py).
+            "detection_state": case_detection_state(link.log.outcome for link in case_logs),
             "reviews": selectors.case_reviews(case) if hub_staff else [],
             "hub_staff": hub_staff,
             "can_read_logs": hub_staff,

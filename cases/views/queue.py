@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,6 +24,7 @@ from cases.forms import (
     SearchForm,
 )
 from cases.models import CrimeLog, SignalKind
+from cases.panels import officer_sections_for
 from cases.permissions import (
     LogNeed,
     can_review_logs,
@@ -226,7 +228,16 @@ def crimelog_my_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.officer_feedback(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "cases/crimelog_my_list.html", {"page": page, "query": ""})
+    # Sections from the apps above (the tactical lead's directions): cases/panels.py.
+    sections = [
+        (section, render_to_string(section.template, {**context, "section": section}, request))
+        for section, context in officer_sections_for(request.user)
+    ]
+    return render(
+        request,
+        "cases/crimelog_my_list.html",
+        {"page": page, "query": "", "sections": sections},
+    )
 
 
 @require_GET

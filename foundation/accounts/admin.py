@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from foundation.accounts import services
-from foundation.accounts.models import Agency, GroupRoleMapping, Role, User
+from foundation.accounts.models import Agency, GroupRoleMapping, Role, RoleCover, User
 from foundation.accounts.oidc import configured_providers
 from foundation.accounts.selectors import dormant_users
 
@@ -205,3 +205,22 @@ class GroupRoleMappingAdmin(admin.ModelAdmin):
             if flag
         ]
         return ", ".join(names) or "—"
+
+
+@admin.register(RoleCover)
+class RoleCoverAdmin(admin.ModelAdmin):
+    """Covers are listed here; they are made and ended on the cover page (the rules and the
+    audit live in foundation/accounts/cover.py), never edited in the admin."""
+
+    list_display = ["id", "role", "starts_at", "ends_at", "ended_early_at", "approved_at"]
+    list_filter = ["role"]
+    date_hierarchy = "starts_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: RoleCover | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: RoleCover | None = None) -> bool:
+        return False

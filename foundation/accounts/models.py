@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 import pghistory
@@ -9,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 
 
@@ -101,6 +103,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # agency come only from the provider's group claims (GroupRoleMapping), at every sign-in.
     sso_provider = models.CharField("sign-in provider", max_length=32, blank=True)
     sso_subject = models.CharField("subject at the provider", max_length=255, blank=True)
+    # The latest end of the covers this user holds (RoleCover; kept by accounts/cover.py): a
+    # user covering nobody costs no query on any page.
+    covering_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -124,7 +129,73 @@ class User(AbstractBaseUser, PermissionsMixin):
         return f"User #{self.pk}"
 
     def has_role(self, *roles: str) -> bool:
-        return any(role in self.roles for role in roles)
+        """True if the user holds one of `roles` in their own right, or covers it now.
+
+        Every role predicate (foundation/accounts/roles.py) and every app asks here, so a cover
+        (RoleCover) grants exactly the role's permissions, for its period, through the same
+        predicates as the role itself: there is no second permission path. A check answered
+        only through a cover is noted, so the next access record says it was under cover.
+        """
+        if any(role in self.roles for role in roles):
+            return True
+        cover = self.cover_for(*roles)
+        if cover is None:
+            return False
+        self.__dict__.setdefault("_covers_used", []).append(cover)
+        return True
+
+    def cover_for(self, *roles: str, now: datetime | None = None) -> RoleCover | None:
+        """The cover through which the user holds one of `roles` at `now`, if any."""
+        now = now or timezone.now()
+        for cover in self.role_covers():
+            if cover.role in roles and cover.is_active_at(now):
+                return cover
+        return None
+
+    def active_covers(self, now: datetime | None = None) -> list[RoleCover]:
+        """The covers the user holds at `now` (their covered role, person and approver)."""
+        now = now or timezone.now()
+        return [cover for cover in self.role_covers() if cover.is_active_at(now)]
+
+    def role_covers(self) -> list[RoleCover]:
+        """The user's covers not yet over, read once per instance (so once per request: the
+        signed-in user is loaded afresh for each). Whether each is active is decided at every
+        check against the clock, so a cover ends at its end to the second."""
+        cached: list[RoleCover] | None = self.__dict__.get("_role_covers")
+        if cached is None:
+            cached = []
+            now = timezone.now()
+            if (
+                self.pk is not None
+                and self.is_active
+                and self.covering_until is not None
+                and self.covering_until > now
+            ):
+                cached = list(
+                    RoleCover.objects.filter(user_id=self.pk, ends_at__gt=now)
+                    .filter(
+                        models.Q(ended_early_at__isnull=True) | models.Q(ended_early_at__gt=now)
+                    )
+                    .select_related("covered_user", "approved_by")
+                    .order_by("starts_at", "pk")
+                )
+            self.__dict__["_role_covers"] = cached
+        return cached
+
+    def take_cover_used(self) -> RoleCover | None:
+        """The cover that last answered a role check since the previous call (then forgotten):
+        the access record being written was granted under it."""
+        used: list[RoleCover] = self.__dict__.pop("_covers_used", [])
+        return used[-1] if used else None
+
+    def forget_covers(self) -> None:
+        """Read the covers again at the next check (after a cover was made or ended)."""
+        self.__dict__.pop("_role_covers", None)
+        self.__dict__.pop("_covers_used", None)
+
+    def refresh_from_db(self, *args: object, **kwargs: object) -> None:
+        self.forget_covers()
+        super().refresh_from_db(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def role_labels(self) -> list[str]:
@@ -170,6 +241,63 @@ class GroupRoleMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.description or self.group}"
+
+
+@pghistory.track()
+class RoleCover(models.Model):
+    """A user covering another's role for a period: the coordinator acting as tactical lead, one
+    ISAC covering another's caseload, a second solicitor covering orders.
+
+    While active (from `starts_at` up to, not including, `ends_at` or the moment it was ended
+    early) the covering user holds `role` through `User.has_role`. Who may cover what, and who
+    approves, is in foundation/accounts/cover.py (docs/oversight.md, "Cover and deputising").
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_covers_held")
+    role = models.CharField(max_length=32, choices=Role)
+    covered_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="role_covers_received"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    approved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(db_default=Now())
+    ended_early_at = models.DateTimeField(null=True, blank=True)
+    ended_early_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "ends_at"], name="rolecover_user_idx"),
+            models.Index(fields=["covered_user", "role"], name="rolecover_covered_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="rolecover_period"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(user=models.F("covered_user")), name="rolecover_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Role cover #{self.pk}"
+
+    @property
+    def effective_end(self) -> datetime:
+        """When the cover stops: its end, or the moment it was ended early."""
+        if self.ended_early_at is not None and self.ended_early_at < self.ends_at:
+            return self.ended_early_at
+        return self.ends_at
+
+    def is_active_at(self, now: datetime) -> bool:
+        return self.starts_at <= now < self.effective_end
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role in Role.values else self.role
 
 
 class UserSession(AbstractBaseSession):

@@ -1,6 +1,7 @@
 """Role groups, defined once. Every app's doors and predicates use these; none re-lists roles.
 
-A predicate answers for an *active* user only: a deactivated account holds no role.
+A predicate answers for an *active* user only: a deactivated account holds no role. Each asks
+`User.has_role`, which counts a role the user covers now (foundation/accounts/cover.py).
 """
 
 from __future__ import annotations
@@ -47,3 +48,12 @@ def is_frontline(user: User) -> bool:
 
 def is_auditor(user: User) -> bool:
     return _holds(user, (Role.AUDITOR,))
+
+
+def is_tactical_lead(user: User) -> bool:
+    """The tactical lead (or whoever covers the role now: `User.has_role` counts covers)."""
+    return _holds(user, (Role.TACTICAL_LEAD,))
+
+
+def is_coordinator(user: User) -> bool:
+    return _holds(user, (Role.COORDINATOR,))

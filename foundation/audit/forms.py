@@ -26,6 +26,11 @@ class AccessRecordFilterForm(forms.Form):
     )
     date_from = search_date_field(label="From", required=False)
     date_to = search_date_field(label="To", required=False)
+    under_cover = forms.BooleanField(
+        label="Under cover only",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -36,6 +36,16 @@ class AccessRecord(models.Model):
     need = models.CharField(max_length=32, blank=True)
     justification = models.CharField(max_length=500, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # The cover the user acted under, when a role check was answered only through it (the
+    # coordinator acting for the tactical lead): who approved it and whom it covered.
+    under_cover = models.ForeignKey(
+        "accounts.RoleCover",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

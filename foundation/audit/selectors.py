@@ -22,6 +22,7 @@ class AccessRecordFilter:
     date_to: date | None = None
     # (model label, object id) pairs a case or log reference resolved to (forms.py).
     targets: tuple[tuple[str, str], ...] = ()
+    under_cover: bool = False
 
 
 def _start_of(day: date) -> datetime:
@@ -64,7 +65,9 @@ def readable_type(object_type: str) -> str:
 
 
 def access_records(filters: AccessRecordFilter) -> QuerySet[AccessRecord]:
-    records = AccessRecord.objects.select_related("user")
+    records = AccessRecord.objects.select_related(
+        "user", "under_cover__approved_by", "under_cover__covered_user"
+    )
     if filters.user_email:
         records = records.filter(user__email__iexact=filters.user_email)
     if filters.object_type:
@@ -80,6 +83,8 @@ def access_records(filters: AccessRecordFilter) -> QuerySet[AccessRecord]:
         records = records.filter(action=filters.action)
     if filters.outcome:
         records = records.filter(outcome=filters.outcome)
+    if filters.under_cover:
+        records = records.filter(under_cover__isnull=False)
     if filters.date_from:
         records = records.filter(at__gte=_start_of(filters.date_from))
     if filters.date_to:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from foundation.accounts.models import User
+from foundation.accounts.models import RoleCover, User
 from foundation.audit.context import current_request_id
 from foundation.audit.models import AccessRecord
 
@@ -21,6 +21,13 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text)
+
+
+def _cover_used(user: User) -> RoleCover | None:
+    """The cover that answered the role checks behind this access, if one did (then forgotten,
+    so the next record starts afresh)."""
+    take = getattr(user, "take_cover_used", None)
+    return take() if callable(take) else None
 
 
 class AuditUnavailable(Exception):
@@ -76,6 +83,7 @@ def record_access(
             previous = _limit_waiting(cursor, keep_previous=inside_transaction)
             record = AccessRecord.objects.create(
                 user=user,
+                under_cover=_cover_used(user) if user else None,
                 roles=",".join(user.roles) if user else "",
                 agency_name=(
                     user.agency.name if user and user.agency_id and user.agency else agency_name
@@ -137,6 +145,7 @@ def record_consultations(
         "object_type": object_type,
         "object_id": printable(str(object_id))[:64],
         "request_id": current_request_id.get(),
+        "under_cover": _cover_used(user),
     }
     inside_transaction = connection.in_atomic_block or not connection.get_autocommit()
     try:

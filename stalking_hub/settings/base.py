@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "referrals",
     "training",
     "clinic",
+    "oversight",
 ]
 
 MIDDLEWARE = [
@@ -321,6 +322,8 @@ HUB_HOME_AREAS: list[str] = [
         "HUB_HOME_AREAS", default=["NS-NORTH", "NS-SOUTH", "NS-EAST", "NS-WEST", "NS-CITY"]
     )
 ]
+# How often the tactical lead reviews each high-risk case's investigation (docs/oversight.md).
+HUB_OVERSIGHT_REVIEW_DAYS: int = env.int("HUB_OVERSIGHT_REVIEW_DAYS", default=14)
 # The folder the log sweep reads feed files from (every 15 minutes).
 HUB_LOG_FEED_DIR = Path(env.str("HUB_LOG_FEED_DIR", default=str(BASE_DIR / "feeds" / "incoming")))
 # The source name given to logs from the folder sweep (the feed's own `source` column wins).

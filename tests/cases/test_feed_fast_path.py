@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from cases.feed import FeedReader, FeedUnreadable, Format, ParsedRecord, RowError
+from cases.feed.convert import DIGEST_VERSION
 from cases.feed.csvread import _csv_record, _csv_records, _quoted_lead, _read_record
 from cases.feed.decoding import split_lines
 from cases.feed.schema import RawBatch, RawRecord
@@ -417,13 +418,18 @@ def test_layout_signature_names_version_format_source_and_columns():
     assert signature.count(b"\n") == 1
     assert json.loads(signature) == [
         "stalking-hub-feed",
-        1,
+        DIGEST_VERSION,
         "csv",
         "rms",
         ["reference", "source", "recorded_at", "narrative", "colour"],
     ]
     jsonl_reader = FeedReader(io.BytesIO(b""), fmt="jsonl", default_source="Niche", now=NOW)
-    assert json.loads(jsonl_reader.layout_signature) == ["stalking-hub-feed", 1, "jsonl", "niche"]
+    assert json.loads(jsonl_reader.layout_signature) == [
+        "stalking-hub-feed",
+        DIGEST_VERSION,
+        "jsonl",
+        "niche",
+    ]
 
 
 def test_csv_layout_signature_is_known_once_the_header_is_read():

@@ -341,7 +341,8 @@ def test_queue_query_count_is_flat(client, coordinator, django_assert_max_num_qu
     with django_assert_max_num_queries(few):
         client.get(reverse("cases:queue"), {"state": "all"})
     assert _queries(client, reverse("cases:queue")) == few
-    assert few <= 8
+    # 8, and the oversight app's section (cases/panels.py): directions and plans.
+    assert few <= 10
 
 
 def test_my_logs_query_count_is_flat(client, officer, coordinator, django_assert_max_num_queries):
@@ -360,7 +361,8 @@ def test_my_logs_query_count_is_flat(client, officer, coordinator, django_assert
         response = client.get(reverse("cases:my_logs"))
     assert response.context["page"].paginator.count == 100
     assert case.reference in response.content.decode()
-    assert few <= 8
+    # 8, and the oversight app's section (cases/panels.py): directions and plans.
+    assert few <= 10
 
 
 def test_case_list_query_count_is_flat(client, coordinator, officer, django_assert_max_num_queries):

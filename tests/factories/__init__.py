@@ -16,6 +16,13 @@ from tests.factories.clinic import (  # noqa: F401
     ClinicReferralFactory,
     InviteeFactory,
 )
+from tests.factories.oversight import (  # noqa: F401 - re-exported
+    DirectionFactory,
+    InvestigationPlanFactory,
+    OversightReviewFactory,
+    PlanLineFactory,
+    RoleCoverFactory,
+)
 from tests.factories.referrals import AdviceRequestFactory, ReferralFactory  # noqa: F401
 from tests.factories.risk import RiskAssessmentFactory  # noqa: F401 - re-exported
 

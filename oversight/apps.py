@@ -1,0 +1,48 @@
+from django.apps import AppConfig
+
+
+class OversightConfig(AppConfig):
+    name = "oversight"
+    verbose_name = "Investigative oversight"
+
+    def ready(self) -> None:
+        from cases.flags import register_flag_provider
+        from cases.models import Facet
+        from cases.panels import (
+            CasePanel,
+            OfficerSection,
+            register_case_panel,
+            register_officer_section,
+        )
+        from oversight import notifications  # noqa: F401  (registers outbox handlers)
+        from oversight.covered_work import COVERED_WORK_PROVIDERS
+        from oversight.flags import OVERSIGHT_FLAG_RULES
+        from oversight.hooks import register_covered_work_provider
+        from oversight.panels import officer_directions_context, oversight_panel_context
+
+        for rule in OVERSIGHT_FLAG_RULES:
+            register_flag_provider(rule)
+        register_case_panel(
+            CasePanel(
+                key="oversight",
+                title="Investigative oversight",
+                template="oversight/panel.html",
+                # Never opened by a referral's share: the police's own oversight.
+                facet=Facet.OVERSIGHT,
+                order=20,
+                context=oversight_panel_context,
+            )
+        )
+        register_officer_section(
+            OfficerSection(
+                key="directions",
+                title="Directions from the hub's tactical lead",
+                template="oversight/officer_directions.html",
+                order=10,
+                context=officer_directions_context,
+            )
+        )
+        for provider in COVERED_WORK_PROVIDERS:
+            register_covered_work_provider(provider)
+        # Orders in force: once `legal` lands, register here a provider reading its selectors
+        # (oversight.hooks.register_orders_provider); legal never imports oversight.
