@@ -94,7 +94,8 @@ def phone(browser: Browser):
     )
     context.add_init_script(path=str(AXE))
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # Generous: the first visit to a page imports its modules; CI machines may be loaded.
+    page.set_default_timeout(60_000)
     errors: list[str] = []
     page.on(
         "console",
