@@ -68,14 +68,11 @@ def facets_for(user: User, case: Case, *, now: datetime | None = None) -> frozen
     agency's users the union of its live shares' facets (plus the case's existence)."""
     if is_hub_staff(user):
         return frozenset(Facet)
-    facets: set[str] = set()
-    for share_facets in (
-        live_shares_for(user, now=now).filter(case=case).values_list("facets", flat=True)
-    ):
-        facets.update(share_facets)
-    if not facets and not live_shares_for(user, now=now).filter(case=case).exists():
+    shares = list(live_shares_for(user, now=now).filter(case=case).values_list("facets", flat=True))
+    if not shares:
         return frozenset()
-    return frozenset(Facet(facet) for facet in facets | {Facet.EXISTENCE})
+    # A live share always opens the case's existence; the rest is the union of its facets.
+    return frozenset(Facet(facet) for facets in shares for facet in facets) | {Facet.EXISTENCE}
 
 
 def cases_with_facet(user: User, facet: Facet, *, now: datetime | None = None) -> QuerySet[Case]:

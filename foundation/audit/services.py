@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -57,6 +59,44 @@ def _limit_waiting(cursor: CursorWrapper, *, keep_previous: bool) -> tuple[str, 
     return (row[0], row[1]) if keep_previous and row else None
 
 
+@contextlib.contextmanager
+def _bounded_write() -> Iterator[None]:
+    """Run an audit insert in a savepoint that waits at most HUB_AUDIT_TIMEOUT_MS.
+
+    Raises AuditUnavailable if the write fails (the caller serves nothing).
+    """
+    # Inside a caller's transaction a released savepoint keeps SET LOCAL values until that
+    # transaction ends, so the caller's own timeouts are read first and put back afterwards.
+    # Outside one, the atomic block below is the whole transaction and takes them with it.
+    inside_transaction = connection.in_atomic_block or not connection.get_autocommit()
+    try:
+        # A savepoint: a failed write must not poison the caller's transaction (rolling it back
+        # also undoes the timeouts), and the caller still learns that it failed.
+        with transaction.atomic(), connection.cursor() as cursor:
+            previous = _limit_waiting(cursor, keep_previous=inside_transaction)
+            yield
+            if previous is not None:
+                cursor.execute(
+                    "SELECT set_config('lock_timeout', %s, true), "
+                    "set_config('statement_timeout', %s, true)",
+                    list(previous),
+                )
+    except DatabaseError as exc:
+        logger.error("access record not written (request %s)", current_request_id.get())
+        raise AuditUnavailable from exc
+
+
+def _who(user: User | None, agency_name: str = "") -> dict[str, object]:
+    """The acting user as the record keeps them: roles and agency as they were at the time."""
+    return {
+        "user": user,
+        "under_cover": _cover_used(user) if user else None,
+        "roles": ",".join(user.roles) if user else "",
+        "agency_name": user.agency.name if user and user.agency_id and user.agency else agency_name,
+        "request_id": current_request_id.get(),
+    }
+
+
 def record_access(
     *,
     user: User | None,
@@ -72,40 +112,17 @@ def record_access(
 
     Raises AuditUnavailable if it cannot be written in that time (the caller serves nothing).
     """
-    # Inside a caller's transaction a released savepoint keeps SET LOCAL values until that
-    # transaction ends, so the caller's own timeouts are read first and put back afterwards.
-    # Outside one, the atomic block below is the whole transaction and takes them with it.
-    inside_transaction = connection.in_atomic_block or not connection.get_autocommit()
-    try:
-        # A savepoint: a failed write must not poison the caller's transaction (rolling it back
-        # also undoes the timeouts), and the caller still learns that it failed.
-        with transaction.atomic(), connection.cursor() as cursor:
-            previous = _limit_waiting(cursor, keep_previous=inside_transaction)
-            record = AccessRecord.objects.create(
-                user=user,
-                under_cover=_cover_used(user) if user else None,
-                roles=",".join(user.roles) if user else "",
-                agency_name=(
-                    user.agency.name if user and user.agency_id and user.agency else agency_name
-                ),
-                action=action,
-                outcome=outcome,
-                object_type=object_type,
-                object_id=printable(str(object_id))[:64],
-                need=need[:32],
-                justification=printable(justification)[:500],
-                request_id=current_request_id.get(),
-            )
-            if previous is not None:
-                cursor.execute(
-                    "SELECT set_config('lock_timeout', %s, true), "
-                    "set_config('statement_timeout', %s, true)",
-                    list(previous),
-                )
-            return record
-    except DatabaseError as exc:
-        logger.error("access record not written (request %s)", current_request_id.get())
-        raise AuditUnavailable from exc
+    with _bounded_write():
+        return AccessRecord.objects.create(
+            **_who(user, agency_name),
+            action=action,
+            outcome=outcome,
+            object_type=object_type,
+            object_id=printable(str(object_id))[:64],
+            need=need[:32],
+            justification=printable(justification)[:500],
+        )
+    raise AssertionError("unreachable")  # pragma: no cover - _bounded_write re-raises
 
 
 def record_sign_in(
@@ -137,33 +154,14 @@ def record_consultations(
     if not needs:
         return
     common = {
-        "user": user,
-        "roles": ",".join(user.roles),
-        "agency_name": user.agency.name if user.agency_id and user.agency else "",
+        **_who(user),
         "action": AccessRecord.Action.CONSULT,
         "outcome": AccessRecord.Outcome.ALLOWED,
         "object_type": object_type,
         "object_id": printable(str(object_id))[:64],
-        "request_id": current_request_id.get(),
-        "under_cover": _cover_used(user),
     }
-    inside_transaction = connection.in_atomic_block or not connection.get_autocommit()
-    try:
-        # The same bounded wait and savepoint as record_access.
-        with transaction.atomic(), connection.cursor() as cursor:
-            previous = _limit_waiting(cursor, keep_previous=inside_transaction)
-            AccessRecord.objects.bulk_create(
-                AccessRecord(**common, need=need[:32]) for need in needs
-            )
-            if previous is not None:
-                cursor.execute(
-                    "SELECT set_config('lock_timeout', %s, true), "
-                    "set_config('statement_timeout', %s, true)",
-                    list(previous),
-                )
-    except DatabaseError as exc:
-        logger.error("access records not written (request %s)", current_request_id.get())
-        raise AuditUnavailable from exc
+    with _bounded_write():
+        AccessRecord.objects.bulk_create(AccessRecord(**common, need=need[:32]) for need in needs)
 
 
 def audit_writable() -> bool:
