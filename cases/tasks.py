@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -43,7 +42,9 @@ def sweep_log_feed() -> int:
 def dispatch_pending_imports() -> int:
     """Every minute: publish imports that were queued while the broker was down, or whose
     worker died (its lease lapsed)."""
-    pending = sweep.imports_to_dispatch(now=timezone.now())
+    now = timezone.now()
+    sweep.mark_interrupted(now=now)
+    pending = sweep.imports_to_dispatch(now=now)
     for import_id in pending:
         dispatch_import(import_id)
     return len(pending)
@@ -63,9 +64,20 @@ def run_feed_import(import_id: int) -> None:
     if not sweep.claim_import(import_id=import_id, now=timezone.now()):
         return
     feed_import = FeedImport.objects.get(pk=import_id)
-    # A refused file is recorded on the import with its reason; nothing more to do here.
-    with contextlib.suppress(ImportRefused):
+    try:
         run_import(feed_import, on_progress=_renew_claim)
+    except ImportRefused:
+        pass  # recorded on the import with its reason (and e-mailed for a swept file)
+    except Exception:
+        # Recorded by run_import: tried again later (with back-off while the database or
+        # broker is unavailable), or failed for good and e-mailed. Nothing to raise to Celery.
+        logger.warning("feed import %s stopped; see its page", import_id)
+        feed_import.refresh_from_db(fields=["status"])
+        if (
+            feed_import.status != FeedImport.Status.FAILED
+            or feed_import.origin != FeedImport.Origin.UPLOAD
+        ):
+            return
     if feed_import.origin == FeedImport.Origin.UPLOAD:
         with transaction.atomic():
             enqueue(send_import_finished, import_id=import_id)

@@ -29,6 +29,7 @@ feed_urlpatterns = (
         path("upload/", feed.import_upload, name="upload"),
         path("<int:import_id>/", feed.import_detail, name="detail"),
         path("<int:import_id>/report.json", feed.import_report, name="report"),
+        path("<int:import_id>/resume/", feed.import_resume, name="resume"),
     ],
     "feed",
 )

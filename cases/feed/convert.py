@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from cases.feed.dates import LONDON, parse_date, parse_datetime
+from cases.feed.dates import LONDON, BeforeMinYear, parse_date, parse_datetime
 from cases.feed.decoding import FeedDecoder
 from cases.feed.schema import (
     FIELDS,
@@ -35,6 +35,11 @@ DATE_FORMS: Final = "use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][+HH:MM] or DD/MM/YYYY
 # limit, another date rule): stored digests then stop matching and every row is converted.
 DIGEST_VERSION: Final = 2  # 2: the outcome and outcome_date columns became known
 DIGEST_SIZE: Final = 16
+# Unknown columns are listed one notice each up to this many, then summed up in one notice.
+MAX_UNKNOWN_NOTICES: Final = 20
+# A CSV record spanning several lines (a quoted value with line breaks) is given up past this
+# many characters: no accepted record is near it (the narrative's limit is 100,000).
+MAX_RECORD: Final = 1 << 20
 
 _TEXT: Final = Kind.TEXT
 _UPPER: Final = Kind.UPPER
@@ -70,6 +75,8 @@ class RecordConverter:
     default_source: str
     now: datetime
     unknown_columns: list[str]
+    unknown_more: int
+    _unknown_seen: set[str]
     rows: int
     _latest: datetime
     _latest_date: date
@@ -241,6 +248,8 @@ class RecordConverter:
         if kind is _DATETIME:
             try:
                 moment = parse_datetime(text)
+            except BeforeMinYear:
+                raise CellRejected(f"{name} is before 1900") from None
             except ValueError:
                 raise CellRejected(f"{name} is not a valid date or time; {DATE_FORMS}") from None
             if moment > self._latest:
@@ -249,6 +258,8 @@ class RecordConverter:
         if kind is _DATE:
             try:
                 day = parse_date(text)
+            except BeforeMinYear:
+                raise CellRejected(f"{name} is before 1900") from None
             except ValueError:
                 raise CellRejected(f"{name} is not a valid date; {DATE_FORMS}") from None
             if day > self._latest_date:
@@ -266,9 +277,25 @@ class RecordConverter:
         return text.lower()
 
     def _unknown(self, name: str) -> None:
-        if name not in self.unknown_columns:
+        """Note an unknown column once: a notice each for the first MAX_UNKNOWN_NOTICES, then
+        one notice that more were found, and only a count of the rest (unknown_more)."""
+        if name in self._unknown_seen:
+            return
+        self._unknown_seen.add(name)
+        if len(self.unknown_columns) < MAX_UNKNOWN_NOTICES:
             self.unknown_columns.append(name)
             self._notices.append(RowError(None, name, f"unknown column {name!r} ignored"))
+            return
+        if not self.unknown_more:
+            self._notices.append(
+                RowError(
+                    None,
+                    None,
+                    f"more than {MAX_UNKNOWN_NOTICES} unknown columns; the others are ignored "
+                    "without a notice each",
+                )
+            )
+        self.unknown_more += 1
 
     def _drain_notices(self) -> list[RowError]:
         if not self._notices:

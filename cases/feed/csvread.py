@@ -2,15 +2,17 @@
 
 import csv
 import json
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator
 from itertools import chain
-from typing import cast
+from typing import IO, cast
 
 from cases.feed.convert import (
     _REFERENCE_LIMIT,
     _SOURCE_LIMIT,
     CSV_FIELD_SIZE,
     DIGEST_VERSION,
+    MAX_RECORD,
     Plan,
     RecordConverter,
     _flat_roles,
@@ -22,6 +24,7 @@ from cases.feed.convert import (
 from cases.feed.decoding import split_lines
 from cases.feed.schema import (
     FIELDS,
+    MAX_COLUMNS,
     REQUIRED_COLUMNS,
     FeedUnreadable,
     Format,
@@ -42,10 +45,14 @@ class CsvReading(RecordConverter):
         """The file's lines after the header, the header's width and its layout."""
         if csv.field_size_limit() < CSV_FIELD_SIZE:
             csv.field_size_limit(CSV_FIELD_SIZE)
-        lines = self._decoder.lines()
+        lines = Lines(self._decoder.lines())
         # csv.reader reads no further than the record it returns: the data rows are
         # split from the same iterator by _csv_records.
         header = _read_header(csv.reader(lines, strict=True))
+        if len(header) > MAX_COLUMNS:
+            raise FeedUnreadable(
+                f"the header has {len(header):,} columns; a feed has at most {MAX_COLUMNS}"
+            )
         return lines, len(header), self._csv_layout(header)
 
     def _iter_csv(self) -> Iterator[ParsedRecord | RowError]:
@@ -268,23 +275,104 @@ def _csv_record(line: str, lines: Iterator[str]) -> tuple[str, list[str] | csv.E
     return _read_record([line], lines)
 
 
+class Lines:
+    """A file's lines, read once, except those given back (a record given up) to be read
+    again as the next rows."""
+
+    __slots__ = ("_source",)
+
+    def __init__(self, source: Iterator[str]) -> None:
+        self._source = source
+
+    def __iter__(self) -> "Lines":
+        return self
+
+    def __next__(self) -> str:
+        return next(self._source)
+
+    def give_back(self, lines: Iterable[str]) -> None:
+        self._source = chain(lines, self._source)
+
+
+class _Taking:
+    """The lines after a record's first, noted as csv.reader takes them, until the record
+    passes MAX_RECORD characters or the file ends."""
+
+    def __init__(self, lines: Iterator[str], taken: list[str]) -> None:
+        self.lines = lines
+        self.taken = taken
+        self.size = sum(map(len, taken))
+        self.stopped = False  # csv.reader wanted more: the record is still open here
+
+    def __iter__(self) -> Iterator[str]:
+        if self.size > MAX_RECORD:
+            self.stopped = True
+            return
+        for line in self.lines:
+            self.taken.append(line)
+            self.size += len(line)
+            yield line
+            if self.size > MAX_RECORD:
+                break
+        self.stopped = True
+
+
 def _read_record(taken: list[str], lines: Iterator[str]) -> tuple[str, list[str] | csv.Error]:
     """csv.reader's record from the lines already `taken` (all of them part of it), then as
-    many of `lines` as it needs (appended to `taken`); see _csv_record."""
+    many of `lines` as it needs (appended to `taken`); see _csv_record.
+
+    A quoted value still open when the file ends, or when the record passes MAX_RECORD
+    characters, gives one error for the whole record (docs/log-feed.md): a value never
+    closed gives back the lines after its first (they are read again as the next rows); a
+    long value that does close is skipped to the line where it closes.
+    """
+    taking = _Taking(lines, taken)
     try:
-        record = next(csv.reader(chain(taken, _noting(lines, taken)), strict=True), None)
+        record = next(csv.reader(chain(taken, taking), strict=True), None)
     except csv.Error as exc:
-        return taken[0], exc
+        if len(taken) == 1 and not taking.stopped:  # broken on its one line
+            return taken[0], exc
+        if not isinstance(lines, Lines):  # nothing can be given back: as csv.reader does
+            return taken[0], exc
+        if taking.stopped:
+            return taken[0], _give_up(taking, lines)
+        # Broken after a line break inside a quoted value: the quote most likely never
+        # closed where it should have, so the lines after this row's first are rows again.
+        lines.give_back(taken[1:])
+        return taken[0], csv.Error(f"a quoted value that opens on this row does not close ({exc})")
     if record is None:  # pragma: no cover - csv.reader returns a record for any line
         raise AssertionError("csv.reader returned no record for a line")
     return "".join(taken), record
 
 
-def _noting(lines: Iterator[str], taken: list[str]) -> Iterator[str]:
-    """`lines`, each appended to `taken` as it is read."""
-    for line in lines:
-        taken.append(line)
-        yield line
+def _give_up(taking: _Taking, lines: Lines) -> csv.Error:
+    """The error for a record still open where _Taking stopped; reading resumes after it."""
+    taken = taking.taken
+    # Odd: inside a quoted value ("" inside one counts two, so changes nothing).
+    inside = sum(line.count('"') for line in taken) % 2
+    spool: IO[str] | None = None
+    if taking.size > MAX_RECORD:
+        # Read on to where the value closes; keep what is read (on disk) in case it never does.
+        spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
+        for line in lines:
+            spool.write(line)
+            inside ^= line.count('"') % 2
+            if not inside:
+                spool.close()
+                return csv.Error(
+                    f"a quoted value that opens on this row runs past {MAX_RECORD:,} characters"
+                )
+    again: Iterable[str] = taken[1:]
+    if spool is not None:
+        spool.seek(0)
+        again = chain(again, _spooled(spool))
+    lines.give_back(again)
+    return csv.Error("a quoted value that opens on this row is never closed")
+
+
+def _spooled(spool: IO[str]) -> Iterator[str]:
+    with spool:
+        yield from spool
 
 
 def _split_quoted(line: str) -> list[str] | None:
@@ -348,7 +436,7 @@ def _quoted_lead(
         while close >= 0 and text.startswith('"', close + 1):  # `""` inside the value
             close = text.find('"', close + 2)
         while close < 0:  # the value goes on to the next line
-            more = next(lines, None) if len(text) <= CSV_FIELD_SIZE else None
+            more = next(lines, None) if len(text) <= MAX_RECORD else None
             if more is None:
                 return text  # csv.reader raises on it: a value left open, or too long
             start = len(text)
@@ -375,7 +463,7 @@ def _quoted_lead(
 
 def _record_cells(text: str) -> list[str]:
     """The cells of a record's text, split again exactly as stage one split it."""
-    for _, cells in _csv_records(iter(split_lines(text))):
+    for _, cells in _csv_records(Lines(iter(split_lines(text)))):
         if isinstance(cells, list):
             return cells
         break

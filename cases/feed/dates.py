@@ -16,6 +16,13 @@ _NO_OFFSET = timedelta(0)
 MIN_YEAR = 1900
 
 
+class BeforeMinYear(ValueError):
+    """A readable date before MIN_YEAR."""
+
+    def __init__(self) -> None:
+        super().__init__("before 1900")
+
+
 def _digits(text: str, low: int, high: int) -> int:
     """`text` as an int if it is `low` to `high` ASCII digits (`int()` alone takes "+1", " 1")."""
     if not (low <= len(text) <= high and text.isascii() and text.isdigit()):
@@ -75,11 +82,11 @@ def parse_datetime(text: str) -> datetime:
                 pass
             else:
                 if wall.year < MIN_YEAR:
-                    raise ValueError("before 1900")
+                    raise BeforeMinYear
                 return wall - (LONDON.utcoffset(wall) or _NO_OFFSET)
     value = _parse_naive_or_aware(text)
     if value.year < MIN_YEAR:
-        raise ValueError("before 1900")
+        raise BeforeMinYear
     if value.tzinfo is None:
         # ZoneInfo.utcoffset reads only the wall-clock fields (and fold, here 0).
         wall = datetime(
@@ -89,7 +96,12 @@ def parse_datetime(text: str) -> datetime:
         return wall - (LONDON.utcoffset(wall) or _NO_OFFSET)
     if value.tzinfo is UTC:
         return value
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # Year 9999 with a negative offset is after the last datetime in UTC: it is in the
+        # future, as any year past now is (year 1 with a positive one is before 1900, above).
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def parse_date(text: str) -> date:
@@ -107,5 +119,5 @@ def parse_date(text: str) -> date:
             raise ValueError("a date, not a date and time, is expected") from None
         value = moment.date()
     if value.year < MIN_YEAR:
-        raise ValueError("before 1900")
+        raise BeforeMinYear
     return value

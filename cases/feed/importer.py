@@ -16,11 +16,12 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, Final
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -40,6 +41,14 @@ READ_AHEAD: Final = 1
 # Below this many written rows an import leaves statistics to autovacuum.
 ANALYZE_MIN_ROWS: Final = 20_000
 CHECKSUM_CHUNK: Final = 1 << 20
+# A failure on the file is tried again this long after (HUB_FEED_MAX_FILE_ATTEMPTS in all).
+FILE_RETRY_DELAY: Final = timedelta(minutes=15)
+# An unavailable database or broker: 1, 2, 4 … minutes, never longer than an hour.
+TRANSIENT_FIRST_DELAY: Final = timedelta(minutes=1)
+TRANSIENT_MAX_DELAY: Final = timedelta(hours=1)
+FINAL_STATUSES: Final = frozenset(
+    {FeedImport.Status.DONE, FeedImport.Status.REFUSED, FeedImport.Status.FAILED}
+)
 
 
 class ImportRefused(Exception):
@@ -88,8 +97,13 @@ def run_import(
     now = now or timezone.now()
     path = Path(feed_import.file_path)
     resume_after = feed_import.rows_processed
+    # Holding the lease (renewed with each batch) lets a stopped import be seen as
+    # interrupted, whoever ran it: a worker, or the import_logs command.
     FeedImport.objects.filter(pk=feed_import.pk).update(
-        status=FeedImport.Status.RUNNING, started_at=feed_import.started_at or now
+        status=FeedImport.Status.RUNNING,
+        started_at=feed_import.started_at or now,
+        claimed_at=timezone.now(),
+        retry_at=None,
     )
     try:
         with path.open("rb") as handle:
@@ -114,19 +128,110 @@ def run_import(
     except FeedUnreadable as exc:
         _refuse(feed_import, str(exc))
         raise ImportRefused(str(exc)) from exc
-    except Exception:
-        FeedImport.objects.filter(pk=feed_import.pk).update(
-            status=FeedImport.Status.FAILED,
-            failure=(
-                "The import stopped on an internal error. It is tried again, from where it "
-                "stopped, 15 minutes later."
-            ),
-            finished_at=timezone.now(),
-            claimed_at=None,
-        )
+    except Exception as exc:
+        record_failure(feed_import, exc, now=timezone.now())
         raise
     feed_import.refresh_from_db()
     return feed_import
+
+
+def is_transient(exc: BaseException) -> bool:
+    """An error that may pass by itself: the database or the broker unavailable (a lost
+    connection, a lock or statement timeout). Anything else raised while reading, converting
+    or writing the file's rows is the file's (bad data the database refused included)."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    return isinstance(exc, OperationalError | InterfaceError | BrokerError | ConnectionError)
+
+
+def retry_delay(failures: int) -> timedelta:
+    """Back-off for an unavailable database or broker: 1, 2, 4 … minutes, at most an hour."""
+    return min(TRANSIENT_FIRST_DELAY * 2 ** max(failures - 1, 0), TRANSIENT_MAX_DELAY)
+
+
+def record_failure(feed_import: FeedImport, exc: BaseException, *, now: datetime) -> None:
+    """Note a failed attempt: retry it (with back-off if transient), or, after
+    HUB_FEED_MAX_FILE_ATTEMPTS failures on the file itself, mark the import failed and
+    e-mail the coordinators and admins once (docs/log-feed.md, "When an import fails")."""
+    transient = is_transient(exc)
+    if transient and not connection.in_atomic_block:
+        # The connection may be broken: start again on a new one for the bookkeeping.
+        connection.close()
+    logger.warning(
+        "feed import %s failed (%s, %s)",
+        feed_import.pk,
+        type(exc).__name__,
+        "transient" if transient else "file",
+    )
+    try:
+        with transaction.atomic():
+            current = FeedImport.objects.select_for_update().get(pk=feed_import.pk)
+            if current.status in FINAL_STATUSES:
+                return
+            if transient:
+                current.transient_failures += 1
+                delay = retry_delay(current.transient_failures)
+                current.status = FeedImport.Status.RETRY
+                current.retry_at = now + delay
+                current.failure = (
+                    "The database or the message broker was unavailable. The import resumes "
+                    f"where it stopped, in {_minutes(delay)} (and later again while it lasts)."
+                )
+            else:
+                current.file_attempts += 1
+                if current.file_attempts >= settings.HUB_FEED_MAX_FILE_ATTEMPTS:
+                    current.status = FeedImport.Status.FAILED
+                    current.retry_at = None
+                    current.finished_at = now
+                    current.failure = (
+                        f"The import failed {current.file_attempts} times on the file "
+                        f"({_reason(exc)}) and is not tried again. Rows imported before the "
+                        "failure are kept. Send a corrected file (a file with the same content "
+                        "is not imported again)."
+                    )
+                else:
+                    current.status = FeedImport.Status.RETRY
+                    current.retry_at = now + FILE_RETRY_DELAY
+                    current.failure = (
+                        f"The import failed on the file ({_reason(exc)}), attempt "
+                        f"{current.file_attempts} of {settings.HUB_FEED_MAX_FILE_ATTEMPTS}. "
+                        "It is tried again, from where it stopped, in "
+                        f"{_minutes(FILE_RETRY_DELAY)}."
+                    )
+            current.claimed_at = None
+            current.save(
+                update_fields=[
+                    "status",
+                    "retry_at",
+                    "finished_at",
+                    "failure",
+                    "file_attempts",
+                    "transient_failures",
+                    "claimed_at",
+                ]
+            )
+            if current.status == FeedImport.Status.FAILED:
+                _notify_failed(current)
+    except DatabaseError:
+        # Still unavailable: the lease runs out and the import is resumed as interrupted.
+        logger.warning("feed import %s: its failure could not be recorded", feed_import.pk)
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, without the exception's text (it can quote a row's values)."""
+    return f"an error of type {type(exc).__name__} while reading or importing it"
+
+
+def _minutes(delay: timedelta) -> str:
+    minutes = max(1, round(delay.total_seconds() / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _notify_failed(feed_import: FeedImport) -> None:
+    from cases.feed.notify import send_import_failed
+    from foundation.outbox.services import enqueue
+
+    enqueue(send_import_failed, import_id=feed_import.pk)
 
 
 _DONE: Final = object()
@@ -280,40 +385,62 @@ def _advance(feed_import: FeedImport, *, last_row: int, bytes_read: int, **count
     FeedImport.objects.filter(pk=feed_import.pk).update(
         rows_processed=last_row,
         bytes_read=bytes_read,
+        claimed_at=timezone.now(),  # the lease, renewed with each batch
         **{name: F(name) + value for name, value in counts.items()},
     )
 
 
 def _finish(feed_import: FeedImport, reader: FeedReader) -> None:
+    # The reader lists the first MAX_UNKNOWN_NOTICES unknown columns and counts the rest.
     unknown = sorted(set(reader.unknown_columns))
-    with transaction.atomic():
-        FeedImportError.objects.filter(feed_import=feed_import, row__isnull=True).delete()
-        FeedImportError.objects.bulk_create(
+    notices = [
+        FeedImportError(
+            feed_import_id=feed_import.pk,
+            row=None,
+            column=name[:100],
+            message=f"Unknown column '{name[:100]}' was ignored.",
+        )
+        for name in unknown
+    ]
+    if reader.unknown_more:
+        notices.append(
             FeedImportError(
                 feed_import_id=feed_import.pk,
                 row=None,
-                column=name,
-                message=f"Unknown column '{name}' was ignored.",
+                column="",
+                message=f"{reader.unknown_more:,} more unknown columns were ignored.",
             )
-            for name in unknown
         )
+    with transaction.atomic():
+        FeedImportError.objects.filter(feed_import=feed_import, row__isnull=True).delete()
+        FeedImportError.objects.bulk_create(notices)
         FeedImport.objects.filter(pk=feed_import.pk).update(
             status=FeedImport.Status.DONE,
             finished_at=timezone.now(),
             bytes_read=feed_import.file_size,
-            unknown_columns=unknown,
+            unknown_columns=[name[:100] for name in unknown],
             claimed_at=None,
+            retry_at=None,
             failure="",
         )
 
 
 def _refuse(feed_import: FeedImport, message: str) -> None:
-    FeedImport.objects.filter(pk=feed_import.pk).update(
-        status=FeedImport.Status.REFUSED,
-        failure=message[:2000],
-        finished_at=timezone.now(),
-        claimed_at=None,
-    )
+    with transaction.atomic():
+        refused = (
+            FeedImport.objects.filter(pk=feed_import.pk)
+            .exclude(status=FeedImport.Status.REFUSED)
+            .update(
+                status=FeedImport.Status.REFUSED,
+                failure=message[:2000],
+                finished_at=timezone.now(),
+                claimed_at=None,
+                retry_at=None,
+            )
+        )
+        # A swept file nobody uploaded: the coordinators and admins hear of it (once).
+        if refused and feed_import.origin == FeedImport.Origin.SWEEP:
+            _notify_failed(feed_import)
 
 
 def report(feed_import: FeedImport) -> dict[str, object]:

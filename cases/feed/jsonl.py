@@ -1,10 +1,12 @@
 """JSON Lines specifics of the feed: reading one line, and a record's `parties` list."""
 
 import json
+import math
 from collections.abc import Callable
 from datetime import date
 
 from cases.feed.schema import (
+    MAX_COLUMNS,
     MAX_PARTIES,
     PARTY_FIELDS,
     PARTY_ROLES,
@@ -20,16 +22,81 @@ type Clean = Callable[[str, Kind, int, str], object]
 type Unknown = Callable[[str], None]
 
 
+class _NotJson(ValueError):
+    """What Python's json module accepts but JSON (RFC 8259) does not."""
+
+
+def _constant(name: str) -> object:
+    raise _NotJson(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999: Python reads it as inf
+        raise _NotJson("a number too large for a JSON number")
+    return value
+
+
+class _RepeatedKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):  # the same key twice, spelled alike: JSON would keep the last
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RepeatedKey(key)
+            seen.add(key)
+    return obj
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    """True if a decoded string (key or value, at any depth) holds a surrogate: json.loads
+    joins a correct pair into one character, so any left is an escape without its pair."""
+    if type(value) is str:
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return True
+        return False
+    if type(value) is dict:
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if type(value) is list:
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
+
+
 def json_object(row: int, text: str) -> dict[str, object] | RowError:
-    """The object on a non-blank line, or why the line is rejected."""
+    """The object on a non-blank line, or why the line is rejected.
+
+    Stricter than json.loads (docs/log-feed.md): NaN, Infinity and a number that overflows are
+    not JSON; a `\\u` escape of half a surrogate pair is not text (PostgreSQL refuses it);
+    a key given twice in one object is refused, not read last-wins.
+    """
     try:
-        value = json.loads(text)
+        value = json.loads(
+            text, parse_constant=_constant, parse_float=_finite, object_pairs_hook=_pairs
+        )
     except json.JSONDecodeError as exc:
         return RowError(row, None, f"the line is not valid JSON ({exc.msg} at column {exc.colno})")
+    except _NotJson as exc:
+        return RowError(row, None, f"the line is not valid JSON ({exc})")
+    except _RepeatedKey as exc:
+        name = exc.key.strip().lower()[:100]
+        return RowError(row, name or None, f"{name or 'a key'} is given twice in one object")
     except (ValueError, RecursionError):  # e.g. nesting deeper than the interpreter allows
         return RowError(row, None, "the line is not valid JSON")
     if not isinstance(value, dict):
         return RowError(row, None, "the line is not a JSON object")
+    if ("\\ud" in text or "\\uD" in text) and _has_lone_surrogate(value):
+        return RowError(
+            row, None, "the line is not valid JSON text (a \\u escape is half a surrogate pair)"
+        )
+    if len(value) > MAX_COLUMNS:
+        return RowError(row, None, f"the object has more than {MAX_COLUMNS} keys")
     return value
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.template.loader import render_to_string
 
 from cases.models import FeedImport, FeedStaleAlert
@@ -44,4 +45,28 @@ def send_import_finished(*, import_id: int) -> None:
         message=render_to_string("emails/import_finished.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[feed_import.started_by.email],
+    )
+
+
+def _admin_emails() -> set[str]:
+    admins = User.objects.filter(is_active=True).filter(
+        Q(roles__contains=[Role.ADMIN]) | Q(is_superuser=True)
+    )
+    return {user.email for user in admins if user.email}
+
+
+@outbox_handler("cases.send_import_failed")
+def send_import_failed(*, import_id: int) -> None:
+    """An import given up (failed on its file HUB_FEED_MAX_FILE_ATTEMPTS times, or a swept file
+    refused): tell the coordinators and the admins, once. Counts and the reason, no row data."""
+    feed_import = FeedImport.objects.filter(pk=import_id).first()
+    recipients = sorted(set(_coordinator_emails()) | _admin_emails())
+    if feed_import is None or not recipients:
+        return
+    context = {"feed_import": feed_import}
+    send_mail(
+        subject=render_to_string("emails/import_failed_subject.txt", context).strip(),
+        message=render_to_string("emails/import_failed.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
     )

@@ -89,7 +89,9 @@ class FeedReader(CsvReading, JsonLinesReading):
         self.fmt: Format = fmt
         self.default_source = source
         self.now = now
-        self.unknown_columns: list[str] = []
+        self.unknown_columns: list[str] = []  # the first MAX_UNKNOWN_NOTICES, in file order
+        self.unknown_more = 0  # how many more unknown columns there were
+        self._unknown_seen: set[str] = set()
         self.rows = 0  # data records read so far, accepted or rejected
         self._latest = now + FUTURE_MARGIN
         self._latest_date = self._latest.astimezone(LONDON).date()

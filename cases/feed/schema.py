@@ -77,6 +77,9 @@ PARTY_FIELDS: Final[dict[str, FieldSpec]] = {
     "area": FIELDS["area"],
 }
 MAX_PARTIES: Final = 50  # per record
+# A CSV header wider than this refuses the file, and a JSON object with more keys rejects its
+# line: the feed has 22 columns, and a million-column header must not be read cell by cell.
+MAX_COLUMNS: Final = 200
 REQUIRED_COLUMNS: Final = ("reference", "recorded_at")
 # Normalised fields of the log itself, as found in ParsedRecord.fields.
 LOG_FIELDS: Final = (

@@ -94,26 +94,40 @@ def sweep_folder(*, folder: Path, source: str, now: datetime) -> SweepResult:
     return SweepResult(queued=queued, skipped_known=skipped, waiting=waiting)
 
 
+# Imports a worker may (still) take: never one that is done, refused or failed for good.
+CLAIMABLE: Final = (
+    FeedImport.Status.QUEUED,
+    FeedImport.Status.RUNNING,
+    FeedImport.Status.RETRY,
+    FeedImport.Status.INTERRUPTED,
+)
+
+
 def claim_import(*, import_id: int, now: datetime) -> bool:
     """Claim an import for this worker (a lapsed claim is taken again). True if we hold it."""
     return (
-        FeedImport.objects.filter(
-            pk=import_id,
-            status__in=[
-                FeedImport.Status.QUEUED,
-                FeedImport.Status.RUNNING,
-                FeedImport.Status.FAILED,
-            ],
-        )
+        FeedImport.objects.filter(pk=import_id, status__in=CLAIMABLE)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - IMPORT_LEASE))
         .update(claimed_at=now)
         == 1
     )
 
 
+def mark_interrupted(*, now: datetime) -> int:
+    """Running imports whose lease lapsed (their worker or command was killed) become
+    interrupted: their page says so and offers to resume them. Returns how many."""
+    return FeedImport.objects.filter(
+        Q(claimed_at__lt=now - IMPORT_LEASE)
+        | Q(claimed_at__isnull=True, started_at__lt=now - IMPORT_LEASE),
+        status=FeedImport.Status.RUNNING,
+    ).update(status=FeedImport.Status.INTERRUPTED, claimed_at=None)
+
+
 def imports_to_dispatch(*, now: datetime) -> list[int]:
-    """Queued imports nobody picked up, running ones whose worker stopped renewing, and
-    failed ones (an internal error) a lease after they failed: they resume where they stopped."""
+    """Queued imports nobody picked up, and claimed ones whose worker stopped renewing;
+    interrupted imports of the sweep and of uploads (resumed where they stopped; one run by
+    the command waits for someone to resume it from its page); and imports waiting to retry
+    whose time has come. Call mark_interrupted first."""
     return list(
         FeedImport.objects.filter(
             Q(
@@ -121,16 +135,25 @@ def imports_to_dispatch(*, now: datetime) -> list[int]:
                 claimed_at__isnull=True,
                 queued_at__lt=now - UNCLAIMED_GRACE,
             )
+            | Q(status__in=CLAIMABLE, claimed_at__lt=now - IMPORT_LEASE)
             | Q(
-                status__in=[FeedImport.Status.QUEUED, FeedImport.Status.RUNNING],
-                claimed_at__lt=now - IMPORT_LEASE,
-            )
-            | Q(
-                status=FeedImport.Status.FAILED,
+                status=FeedImport.Status.INTERRUPTED,
                 claimed_at__isnull=True,
-                finished_at__lt=now - IMPORT_LEASE,
+                origin__in=[FeedImport.Origin.SWEEP, FeedImport.Origin.UPLOAD],
             )
+            | Q(status=FeedImport.Status.RETRY, claimed_at__isnull=True, retry_at__lte=now)
         ).values_list("pk", flat=True)
+    )
+
+
+def resume_import(*, feed_import: FeedImport) -> bool:
+    """Let an interrupted import be taken again now (from its page). True if it was
+    interrupted; the caller publishes it after commit."""
+    return (
+        FeedImport.objects.filter(
+            pk=feed_import.pk, status=FeedImport.Status.INTERRUPTED, claimed_at__isnull=True
+        ).update(status=FeedImport.Status.QUEUED)
+        == 1
     )
 
 

@@ -19,6 +19,10 @@ class FeedImport(models.Model):
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         REFUSED = "refused", "Refused (file unreadable)"
+        # An error the import is tried again after (docs/log-feed.md, "When an import fails").
+        RETRY = "retry", "Waiting to retry"
+        # Its worker or command stopped renewing the lease: resumes where it stopped.
+        INTERRUPTED = "interrupted", "Interrupted"
         FAILED = "failed", "Failed"
 
     class Origin(models.TextChoices):
@@ -52,6 +56,11 @@ class FeedImport(models.Model):
     unknown_columns = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     # Why a whole file was refused or the import failed (no personal data).
     failure = models.TextField(blank=True)
+    # Attempts that failed on the file itself (at most HUB_FEED_MAX_FILE_ATTEMPTS), and those
+    # that failed because the database or broker was unavailable (retried with back-off).
+    file_attempts = models.PositiveSmallIntegerField(default=0)
+    transient_failures = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-queued_at", "-id"]

@@ -1,13 +1,15 @@
 """The coordinator's feed imports: upload a file, watch its progress, read the report."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.feed import services
 from cases.feed.importer import report
-from cases.feed.sweep import last_feed_at
+from cases.feed.sweep import last_feed_at, resume_import
 from cases.forms.feed import FeedUploadForm
 from cases.models import FeedImport
 from cases.permissions import (
@@ -15,6 +17,7 @@ from cases.permissions import (
     feed_imports_visible_to,
     get_feed_import_for_user,
 )
+from foundation.audit.access import Need
 from foundation.lib.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
@@ -57,10 +60,13 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def import_detail(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
     feed_import = get_feed_import_for_user(request.user, import_id)
+    # Stopped, for now or for good: its problems so far are worth reading.
     finished = feed_import.status in {
         FeedImport.Status.DONE,
         FeedImport.Status.REFUSED,
         FeedImport.Status.FAILED,
+        FeedImport.Status.RETRY,
+        FeedImport.Status.INTERRUPTED,
     }
     errors = list(feed_import.errors.order_by("row", "id")[:ERRORS_SHOWN]) if finished else []
     return render(
@@ -82,3 +88,20 @@ def import_report(request: AuthenticatedHttpRequest, import_id: int) -> HttpResp
 
     feed_import = get_feed_import_for_user(request.user, import_id)
     return JsonResponse(report(feed_import) | {"status": feed_import.status})
+
+
+@require_POST
+def import_resume(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
+    """Resume an interrupted import now, where it stopped (its lease lapsed)."""
+    from cases.tasks import dispatch_import
+
+    feed_import = get_feed_import_for_user(request.user, import_id, need=Need.CHANGE)
+    with transaction.atomic():
+        resumed = resume_import(feed_import=feed_import)
+        if resumed:
+            transaction.on_commit(lambda: dispatch_import(feed_import.pk))
+    if resumed:
+        messages.success(request, "The import resumes where it stopped.")
+    else:
+        messages.info(request, "The import is not interrupted: nothing to resume.")
+    return redirect("feed:detail", import_id=feed_import.pk)

@@ -330,6 +330,11 @@ HUB_LOG_FEED_DIR = Path(env.str("HUB_LOG_FEED_DIR", default=str(BASE_DIR / "feed
 HUB_LOG_FEED_SOURCE: str = env.str("HUB_LOG_FEED_SOURCE", default="rms")
 # No feed file for this long alerts the coordinator: a silent feed is a failure.
 HUB_FEED_STALE_HOURS: int = env.int("HUB_FEED_STALE_HOURS", default=26)
+# An import that fails on the file itself is tried this many times in all, then marked failed
+# and the coordinators and admins are e-mailed (docs/log-feed.md, "When an import fails").
+HUB_FEED_MAX_FILE_ATTEMPTS: int = env.int("HUB_FEED_MAX_FILE_ATTEMPTS", default=3)
+if HUB_FEED_MAX_FILE_ATTEMPTS < 1:
+    raise ImproperlyConfigured("HUB_FEED_MAX_FILE_ATTEMPTS must be at least 1.")
 HUB_HEALTH_WORKER_CACHE_SECONDS: int = env.int("HUB_HEALTH_WORKER_CACHE_SECONDS", default=15)
 # How long writing an access record may wait for a lock or run (ms). Past it the page is not
 # served (503): a blocked audit table must fail closed in a second, not hang every page.

@@ -240,7 +240,7 @@ def test_missing_reference_is_rejected():
         ("31/02/2025", "recorded_at is not a valid date or time"),
         ("05/01/25", "recorded_at is not a valid date or time"),  # two-digit year
         ("2025-13-01", "recorded_at is not a valid date or time"),
-        ("0025-01-05", "recorded_at is not a valid date or time"),  # before 1900
+        ("0025-01-05", "recorded_at is before 1900"),
         ("05/01/2025 25:00", "recorded_at is not a valid date or time"),
     ],
 )

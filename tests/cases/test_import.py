@@ -238,7 +238,8 @@ def test_resume_after_a_crash_continues_after_the_last_committed_batch(tmp_path)
     with pytest.raises(RuntimeError):
         run_import(feed_import, batch_size=2, on_progress=crash_after_two)
     feed_import.refresh_from_db()
-    assert feed_import.status == FeedImport.Status.FAILED
+    assert feed_import.status == FeedImport.Status.RETRY  # attempt 1 of 3 on the file
+    assert feed_import.file_attempts == 1
     assert feed_import.rows_processed == 4
     assert CrimeLog.objects.count() == 4
     run_import(feed_import, batch_size=2)

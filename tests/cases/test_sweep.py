@@ -176,18 +176,18 @@ def test_a_failed_import_is_tried_again_a_lease_after_it_failed(tmp_path, monkey
     feed_import = create_feed_import(path=path, origin=FeedImport.Origin.SWEEP)
 
     def broken(*args, **kwargs):
-        raise RuntimeError("database went away")
+        raise RuntimeError("a bug met on this file")
 
     monkeypatch.setattr(importer, "_import_batch", broken)
     with pytest.raises(RuntimeError):
         importer.run_import(feed_import)
     feed_import.refresh_from_db()
-    assert feed_import.status == FeedImport.Status.FAILED
+    assert feed_import.status == FeedImport.Status.RETRY
     now = timezone.now()
     assert sweep.imports_to_dispatch(now=now) == []
-    assert sweep.imports_to_dispatch(now=now + sweep.IMPORT_LEASE + timedelta(seconds=1)) == [
-        feed_import.pk
-    ]
+    assert sweep.imports_to_dispatch(
+        now=now + importer.FILE_RETRY_DELAY + timedelta(seconds=1)
+    ) == [feed_import.pk]
     monkeypatch.undo()
     tasks.run_feed_import(feed_import.pk)
     feed_import.refresh_from_db()
