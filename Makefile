@@ -14,7 +14,7 @@ PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=stalking_hub.settings.base DEBUG=false 
 # not answer in development (HUB_EMBEDDED_SERVICES=auto|never|always; docs/configuration.md).
 WITH_SERVICES := $(PY) scripts/services.py exec
 
-.PHONY: help install node services services-status db run demo test test-fast check lint precommit fmt typecheck migrations-check deploy-check bench clean clean-data services-stop embedded-check sso-provider _demo _run
+.PHONY: help install node services services-status db run demo test test-fast test-matrix check lint precommit fmt typecheck migrations-check deploy-check bench clean clean-data services-stop embedded-check sso-provider _demo _run
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -76,7 +76,10 @@ test: install node ## Run the whole test suite (browser tests included, axe-core
 embedded-check: install ## CI's embedded job: embedded servers, migrate, demo, /health/ with a worker, a few tests
 	@HUB_EMBEDDED_SERVICES=always $(WITH_SERVICES) --create-db -- scripts/embedded-smoke.sh
 
-check: lint precommit typecheck migrations-check deploy-check test ## Everything CI checks
+test-matrix: install ## Every cell of docs/access.md's record-action table (make test runs a sample)
+	@$(WITH_SERVICES) -- env HUB_FULL_ACCESS_MATRIX=1 $(VENV)/bin/pytest -n 2 --dist loadgroup tests/test_access_matrix.py
+
+check: lint precommit typecheck migrations-check deploy-check test test-matrix ## Everything CI checks
 
 lint: install ## ruff lint and format check
 	$(VENV)/bin/ruff check .

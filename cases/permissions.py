@@ -186,7 +186,7 @@ def get_log_for_user(
 
 
 def get_logs_for_user(
-    user: User, log_ids: Collection[int], *, need: LogNeed = LogNeed.REVIEW
+    user: User, log_ids: Collection[object], *, need: LogNeed = LogNeed.REVIEW
 ) -> list[CrimeLog]:
     """Several logs for a bulk action: all of them, or Http404 if any is refused (each one
     recorded, allowed or denied)."""
@@ -196,16 +196,36 @@ def get_logs_for_user(
 # --- People ---------------------------------------------------------------------------------
 
 
+def _persons_visible_to(user: User) -> QuerySet[Person]:
+    on_visible_log = LogParty.objects.filter(person=OuterRef("pk"), log__in=logs_visible_to(user))
+    return Person.objects.filter(Exists(on_visible_log))
+
+
 def get_person_for_user(user: User, person_id: object, *, need: PersonNeed) -> Person:
     """A person named on a log the user may open (MERGE: reviewers only); else Http404."""
-    on_visible_log = LogParty.objects.filter(person=OuterRef("pk"), log__in=logs_visible_to(user))
     return open_door(
-        Person.objects.filter(Exists(on_visible_log)),
+        _persons_visible_to(user),
         person_id,
         user=user,
         need=need,
         permitted=need != PersonNeed.MERGE or can_review_logs(user),
     )
+
+
+def get_persons_for_user(
+    user: User, person_ids: Collection[object], *, need: PersonNeed = PersonNeed.MERGE
+) -> dict[object, Person]:
+    """The bulk door for people (a merge's two records): all of them by id as asked, or
+    Http404 if any is refused or malformed (each one recorded, allowed or denied). MERGE:
+    reviewers only."""
+    people = open_doors(
+        _persons_visible_to(user),
+        person_ids,
+        user=user,
+        need=need,
+        permitted=need != PersonNeed.MERGE or can_review_logs(user),
+    )
+    return {person.pk: person for person in people}
 
 
 # --- Feed imports ---------------------------------------------------------------------------

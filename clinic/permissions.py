@@ -176,16 +176,32 @@ def _meeting_permitted(user: User, need: ClinicNeed) -> bool:
 
 
 def get_meeting_for_user(
-    user: User, meeting_id: object, *, need: ClinicNeed = ClinicNeed.READ
+    user: User,
+    meeting_id: object,
+    *,
+    need: ClinicNeed = ClinicNeed.READ,
+    published: bool = False,
+    with_minutes: bool = False,
 ) -> ClinicMeeting:
     """A meeting for `need`; else 404 (recorded). READ/DISCLOSE: those who see it; CHANGE,
-    ALLOCATE, PUBLISH, DRAFT: the hub's managers; APPROVE: the tactical lead (the chair)."""
+    ALLOCATE, PUBLISH, DRAFT: the hub's managers; APPROVE: the tactical lead (the chair).
+
+    `published`: only a published agenda, except for the managers (the agenda pack).
+    `with_minutes`: only a meeting whose minutes the user may open. Either refusal is a
+    denied attempt on the meeting, recorded as such by the door.
+    """
+    checks: list[Callable[[ClinicMeeting], bool]] = []
+    if published and not can_manage_clinic(user):
+        checks.append(lambda meeting: meeting.is_published)
+    if with_minutes:
+        checks.append(lambda meeting: minutes_visible_to(user).filter(meeting=meeting).exists())
     return open_door(
         meetings_visible_to(user).select_related("schedule", "chair"),
         meeting_id,
         user=user,
         need=need,
         permitted=_meeting_permitted(user, need),
+        check=(lambda meeting: all(check(meeting) for check in checks)) if checks else None,
     )
 
 

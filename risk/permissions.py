@@ -90,14 +90,18 @@ def cases_for_assessment(user: User) -> QuerySet[Case]:
     return Case.objects.none()
 
 
-def get_case_for_risk(user: User, case_id: object, *, assess: bool = False) -> Case:
+def get_case_for_risk(
+    user: User, case_id: object, *, assess: bool = False, instrument_key: str | None = None
+) -> Case:
     """The case, for its risk history (a case whose risk summary the user may see) or, with
     `assess`, to record an assessment on, through the case's own door; else Http404
-    (recorded)."""
+    (recorded). With `instrument_key`, only if the user may complete that instrument: a
+    refused instrument is a denied attempt on the case, recorded as such."""
     if assess:
-        return get_case_for_user(
-            user, case_id, need=CaseNeed.ASSESS_RISK, permitted=can_assess(user)
-        )
+        permitted = can_assess(user)
+        if permitted and instrument_key is not None:
+            permitted = instruments_for(user).filter(key=instrument_key).exists()
+        return get_case_for_user(user, case_id, need=CaseNeed.ASSESS_RISK, permitted=permitted)
     return get_case_for_user(user, case_id, need=Facet.RISK_SUMMARY, permitted=can_view_risk(user))
 
 

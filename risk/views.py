@@ -70,7 +70,7 @@ def assessment_choose(request: AuthenticatedHttpRequest, case_id: int) -> HttpRe
 def assessment_new(
     request: AuthenticatedHttpRequest, case_id: int, instrument_key: str
 ) -> HttpResponse:
-    case = get_case_for_risk(request.user, case_id, assess=True)
+    case = get_case_for_risk(request.user, case_id, assess=True, instrument_key=instrument_key)
     instrument = get_instrument_for_user(request.user, instrument_key)
     definition = definition_of(instrument)
     wording, wording_problem = _wording(definition)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from cases.forms.people import PersonMergeForm
-from cases.permissions import LogNeed, PersonNeed, get_log_for_user, get_person_for_user
+from cases.permissions import LogNeed, PersonNeed, get_log_for_user, get_persons_for_user
 from cases.services.people import PersonMergeError, merge_persons
 from foundation.lib.http import AuthenticatedHttpRequest
 
@@ -24,13 +24,16 @@ def person_merge(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = PersonMergeForm(request.POST)
     valid = form.is_valid()
-    # Broken hidden ids are not the user's mistake to correct: answer as for anything missing.
-    if not form.ids_are_valid():
+    # Both records through the people's bulk door with the ids as sent, before anything else:
+    # a refused role, a record out of scope or a broken hidden id is a denied attempt on
+    # each, recorded, and a 404 (never the user's mistake to correct).
+    raw_keep, raw_merge = request.POST.get("keep", ""), request.POST.get("merge", "")
+    people = get_persons_for_user(user, [raw_keep, raw_merge], need=PersonNeed.MERGE)
+    log = get_log_for_user(user, request.POST.get("next_log", ""), need=LogNeed.REVIEW)
+    if not form.ids_are_valid():  # pragma: no cover - the doors refused a broken id already
         raise Http404
     data = form.cleaned_data
-    log = get_log_for_user(user, data["next_log"], need=LogNeed.REVIEW)
-    keep = get_person_for_user(user, data["keep"], need=PersonNeed.MERGE)
-    merge = get_person_for_user(user, data["merge"], need=PersonNeed.MERGE)
+    keep, merge = people[data["keep"]], people[data["merge"]]
     back_to_log = redirect("cases:log_detail", log_id=log.pk)
     if not valid:
         for error in form.errors.get("reason", []):

@@ -6,6 +6,7 @@ changes only on POST.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import messages
@@ -118,8 +119,18 @@ def _signal_count_links(
 def crimelog_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BulkReviewForm(request.POST, user=request.user)
     valid = form.is_valid()
+    asked = request.POST.getlist("logs")
     if not valid and not can_review_logs(request.user):
-        raise Http404  # nothing the door could record: no valid ids were asked for
+        # The ids as sent through the door: a refused role is recorded denied for each log
+        # asked for, malformed ids too, and answers 404 (no ids at all: a plain 404).
+        get_logs_for_user(request.user, asked, need=LogNeed.REVIEW)
+        raise Http404  # pragma: no cover - the door has raised: nothing is open to them
+    broken = [value for value in asked if not value.isdecimal() or not int(value)]
+    if broken:
+        # A reviewer's broken form: each malformed id is still an attempt, recorded denied by
+        # the door; the form then says the selection could not be read (nothing saved).
+        with contextlib.suppress(Http404):
+            get_logs_for_user(request.user, broken, need=LogNeed.REVIEW)
     if not valid:
         return _bulk_refused(request, form)
     # Every id through the same scope as the single-log page; one outside it: 404, nothing saved.

@@ -79,9 +79,11 @@ def agenda_add(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespon
     meeting = get_meeting_for_user(request.user, meeting_id, need=ClinicNeed.ALLOCATE)
     try:
         referral_id = int(request.POST.get("referral", ""))
-        services.add_to_agenda(referral_id=referral_id, meeting=meeting, by=request.user)
     except ValueError:
-        raise Http404 from None
+        # A broken form (the meeting itself was opened, and is recorded as such).
+        return refused(request, ClinicError("Choose a referral from the waiting list."), meeting)
+    try:
+        services.add_to_agenda(referral_id=referral_id, meeting=meeting, by=request.user)
     except ClinicError as error:
         return refused(request, error, meeting)
     return done(request, "Added to the agenda (pinned).", meeting)
@@ -239,10 +241,9 @@ def minutes_page(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
     user = request.user
     manager = can_manage_clinic(user)
     need = ClinicNeed.DRAFT if request.method == "POST" else ClinicNeed.READ
-    meeting = get_meeting_for_user(user, meeting_id, need=need)
+    # Only the managers open a meeting's minutes page before its minutes exist.
+    meeting = get_meeting_for_user(user, meeting_id, need=need, with_minutes=not manager)
     minutes_id = selectors.minutes_id_of(meeting)
-    if minutes_id is None and not manager:
-        raise Http404
     minutes = get_minutes_for_user(user, minutes_id) if minutes_id is not None else None
     form = MinutesForm(
         request.POST or None, initial={"general_notes": minutes.general_notes if minutes else ""}
@@ -305,19 +306,19 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 
 @require_GET
 def agenda_pdf(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, meeting_id, need=ClinicNeed.DISCLOSE)
-    if not meeting.is_published and not can_manage_clinic(request.user):
-        raise Http404
+    meeting = get_meeting_for_user(
+        request.user, meeting_id, need=ClinicNeed.DISCLOSE, published=True
+    )
     pack = agenda_pack(meeting, request.user, base_url=request.build_absolute_uri("/"))
     return _pdf(pack, f"clinic-agenda-{meeting.pk}.pdf")
 
 
 @require_GET
 def minutes_download(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, meeting_id, need=ClinicNeed.DISCLOSE)
+    meeting = get_meeting_for_user(
+        request.user, meeting_id, need=ClinicNeed.DISCLOSE, with_minutes=True
+    )
     minutes_id = selectors.minutes_id_of(meeting)
-    if minutes_id is None:
-        raise Http404
     minutes = get_minutes_for_user(request.user, minutes_id, need=ClinicNeed.DISCLOSE)
     pdf = minutes_pdf(meeting, minutes, request.user, base_url=request.build_absolute_uri("/"))
     return _pdf(pdf, f"clinic-minutes-{meeting.pk}.pdf")

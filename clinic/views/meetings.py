@@ -238,7 +238,7 @@ def invitee_remove(
     meeting = get_meeting_for_user(request.user, meeting_id, need=ClinicNeed.CHANGE)
     invitee = meeting.invitees.filter(pk=invitee_id).first()
     if invitee is None:
-        raise Http404
+        return refused(request, ClinicError("That person is no longer invited."), meeting)
     services.remove_invitee(invitee=invitee, by=request.user)
     return done(request, "Invitee removed.", meeting)
 
@@ -249,7 +249,8 @@ def attendance(request: AuthenticatedHttpRequest, meeting_id: int, invitee_id: i
     invitee = meeting.invitees.filter(pk=invitee_id).first()
     form = AttendanceForm(request.POST)
     if invitee is None:
-        raise Http404
+        # A stale page (the meeting was opened, and is recorded as such): say so.
+        return refused(request, ClinicError("That person is no longer invited."), meeting)
     if form.is_valid():
         services.record_attendance(
             invitee=invitee, attendance=form.cleaned_data["attendance"], by=request.user

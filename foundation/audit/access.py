@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from foundation.accounts.models import User
 from foundation.audit.models import AccessRecord
@@ -101,7 +101,7 @@ def open_door[M: models.Model](
 
 def open_doors[M: models.Model](
     visible: models.QuerySet[M],
-    pks: Collection[int],
+    pks: Collection[object],
     *,
     user: User,
     need: str,
@@ -110,12 +110,22 @@ def open_doors[M: models.Model](
     """Several objects for a bulk action: all of them in id order, or 404 if any is refused.
 
     One query for the lot; each allowed object and each refused id gets its own record,
-    written before the 404 so a probe is on record too.
+    written before the 404 so a probe is on record too. A malformed id (text, a NUL) is a
+    refused one, recorded as sent, and never reaches the database.
     """
-    wanted = set(pks)
+    pk_field = visible.model._meta.pk
+    assert pk_field is not None
+    valid: set[object] = set()
+    malformed: set[str] = set()
+    for pk in pks:
+        try:
+            valid.add(pk_field.to_python(pk))
+        except (ValidationError, ValueError, TypeError):
+            malformed.add(str(pk))
+    wanted = valid | malformed
     if not wanted:
         raise Http404
-    found = {obj.pk: obj for obj in visible.filter(pk__in=wanted)} if permitted else {}
+    found = {obj.pk: obj for obj in visible.filter(pk__in=valid)} if permitted and valid else {}
     action = _action_for(need, None)
     object_type = object_type_of(visible.model)
     for pk in sorted(wanted, key=str):
@@ -130,6 +140,24 @@ def open_doors[M: models.Model](
     if len(found) != len(wanted):
         raise Http404
     return [found[pk] for pk in sorted(found)]
+
+
+def record_admin_refusal(
+    request: HttpRequest, model: type[models.Model], object_id: object, need: str
+) -> None:
+    """A Django admin page of one record of a sensitive model, which never opens (the admin
+    lists sensitive models by id only): recorded as a denied attempt with its need."""
+    if object_type_of(model) not in _SENSITIVE:
+        return
+    user = request.user if isinstance(request.user, User) else None
+    record_access(
+        user=user,
+        action=AccessRecord.Action.CONSULT,
+        object_type=object_type_of(model),
+        object_id=object_id,
+        need=need,
+        outcome=AccessRecord.Outcome.DENIED,
+    )
 
 
 def record_consultation(

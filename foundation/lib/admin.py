@@ -3,7 +3,9 @@
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+
+from foundation.audit.access import record_admin_refusal
 
 
 class ListOnlyAdmin(admin.ModelAdmin):
@@ -25,3 +27,28 @@ class ListOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    # A single record's pages (change, delete, history) never open here. For a sensitive model
+    # the attempt is recorded as denied, like any refused attempt at a door, before Django
+    # answers it (403, or back to the list for an id that does not exist).
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        record_admin_refusal(request, self.model, object_id, "admin_change")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        record_admin_refusal(request, self.model, object_id, "admin_delete")
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        record_admin_refusal(request, self.model, object_id, "admin_history")
+        return super().history_view(request, object_id, extra_context)

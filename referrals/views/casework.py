@@ -181,7 +181,9 @@ def need_status(request: AuthenticatedHttpRequest, referral_id: int, need_id: in
     need = referral.support_needs.filter(pk=need_id).first()
     form = SupportNeedStatusForm(request.POST)
     if need is None:
-        raise Http404
+        # A stale page (the referral was opened, and is recorded as such): say so.
+        messages.error(request, "That support need is no longer on this referral.")
+        return redirect("referrals:casework", referral_id=referral.pk)
     if form.is_valid():
         try:
             services.set_support_need_status(

@@ -77,13 +77,15 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if not can_refer(user):
-        raise Http404
+    # The case through its door first, once: a refused role or a malformed id is recorded
+    # denied (404), like any other refused attempt on the case.
     case = (
-        get_case_for_user(user, request.GET["case"], need=CaseNeed.READ)
+        get_case_for_user(user, request.GET["case"], need=CaseNeed.READ, permitted=can_refer(user))
         if request.GET.get("case")
         else None
     )
+    if not can_refer(user):
+        raise Http404
     form = ReferralForm(request.POST or None, user=user, case=case)
     if request.method == "POST" and form.is_valid():
         assert form.case is not None  # set by clean_case_reference

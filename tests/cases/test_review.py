@@ -517,11 +517,16 @@ def test_bulk_ids_that_are_not_numbers_are_refused(client, coordinator):
     client.force_login(coordinator)
     response = client.post(
         reverse("cases:bulk"),
-        {"logs": ["1", "DROP TABLE"], "action": "not_stalking", "note": "x"},
+        {"logs": ["1", "DROP TABLE", "2\x00"], "action": "not_stalking", "note": "x"},
         follow=True,
     )
     assert "could not be read" in response.content.decode()
     assert not LogReview.objects.exists()
+    # Each malformed id is an attempt, recorded denied as sent (a NUL shown escaped).
+    denied = AccessRecord.objects.filter(
+        object_type="cases.crimelog", outcome="denied", need="review"
+    ).values_list("object_id", flat=True)
+    assert sorted(denied) == ["2\\x00", "DROP TABLE"]
 
 
 def test_bulk_is_one_transaction(client, coordinator, monkeypatch):

@@ -123,6 +123,7 @@ def test_clinic_record_matrix(client, request, world, url_name, method, role, al
     user = request.getfixturevalue("admin_user" if role == "admin" else role)
     client.force_login(user)
     url = url_for(url_name, world)
+    before = AccessRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     if method == "GET":
         response = client.get(url)
     else:
@@ -131,17 +132,25 @@ def test_clinic_record_matrix(client, request, world, url_name, method, role, al
             for key, value in POST_DATA.get(url_name.split(":")[1], {}).items()
         }
         response = client.post(url, data)
+    # The audit outcome of the cell: the door records what the user got (allowed, or denied
+    # and a 404); the waiting-list allocation names no record, so records nothing.
+    written = AccessRecord.objects.filter(pk__gt=before, user=user)
+    outcomes = set(written.values_list("outcome", flat=True))
     if allowed:
         assert response.status_code == (200 if method == "GET" else 302), (
             url,
             response.status_code,
         )
+        assert AccessRecord.Outcome.DENIED not in outcomes, url
+        assert AccessRecord.Outcome.ALLOWED in outcomes or url_name == "clinic:allocate", url
         return
     assert response.status_code == 404, (url, response.status_code)
     body = response.content.decode()
     assert "Not found" in body
     assert VICTIM_NAME not in body
     assert DISCUSSION_SECRET not in body
+    assert AccessRecord.Outcome.ALLOWED not in outcomes, url
+    assert AccessRecord.Outcome.DENIED in outcomes or url_name == "clinic:allocate", url
 
 
 def test_a_denied_record_attempt_is_recorded(client, world, outsider_partner):
