@@ -58,7 +58,13 @@ def test_record_pages_for_every_role(
     client.force_login(user)
     AccessRecord.objects.all().count()  # (nothing to clear: the table is append-only)
     before = AccessRecord.objects.filter(user=user, outcome="denied").count()
+    last = AccessRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     response = getattr(client, method)(reverse(url_name, args=[pk]))
+    outcomes = set(
+        AccessRecord.objects.filter(pk__gt=last, user=user).values_list("outcome", flat=True)
+    )
+    # The audit outcome of the cell: allowed and nothing denied, or denied and nothing allowed.
+    assert outcomes == {"allowed" if role in allowed else "denied"}, (url_name, role, outcomes)
     if role in allowed:
         assert response.status_code == 200, (url_name, role)
     else:
@@ -91,7 +97,12 @@ def test_actions_for_every_role(
         "direction": direction.pk,
     }[target]
     client.force_login(user)
+    last = AccessRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     response = client.post(reverse(url_name, args=[pk]), data)
+    outcomes = set(
+        AccessRecord.objects.filter(pk__gt=last, user=user).values_list("outcome", flat=True)
+    )
+    assert outcomes == {"allowed" if role in allowed else "denied"}, (url_name, role, outcomes)
     if role in allowed:
         assert response.status_code == 302, (url_name, role)
     else:

@@ -155,12 +155,18 @@ def test_record_pages_matrix(client, request, world, who):
 def test_actions_matrix(client, request, world, who, no_broker):
     """Every action for this persona (POST): done (or refused as bad input) or 404."""
     user = request.getfixturevalue(who)
-    wrong = [
-        url_name
-        for url_name, key, data, allowed in POST_MATRIX
-        if opens(client, user, reverse(url_name, args=[world[key].pk]), method="post", data=data)
-        != (who in allowed)
-    ]
+    wrong = []
+    for url_name, key, data, allowed in POST_MATRIX:
+        before = AccessRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        url = reverse(url_name, args=[world[key].pk])
+        if opens(client, user, url, method="post", data=data) != (who in allowed):
+            wrong.append(url_name)
+            continue
+        # The audit outcome of the cell: what the persona got, recorded by the door.
+        outcomes = set(
+            AccessRecord.objects.filter(pk__gt=before, user=user).values_list("outcome", flat=True)
+        )
+        assert outcomes == {"allowed" if who in allowed else "denied"}, (url_name, outcomes)
     assert wrong == []
 
 
