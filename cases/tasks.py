@@ -40,8 +40,9 @@ def sweep_log_feed() -> int:
 
 @shared_task(name="cases.dispatch_pending_imports")
 def dispatch_pending_imports() -> int:
-    """Every minute: publish imports that were queued while the broker was down, or whose
-    worker died (its lease lapsed)."""
+    """Every minute: mark imports whose lease lapsed as interrupted, then publish imports
+    queued while the broker was down, interrupted ones (the sweep's and uploads'), and those
+    waiting to retry whose time has come (docs/log-feed.md, "When an import fails")."""
     now = timezone.now()
     sweep.mark_interrupted(now=now)
     pending = sweep.imports_to_dispatch(now=now)

@@ -18,7 +18,7 @@ app.conf.beat_schedule = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 30.0},
     # Reads the crime-log feed folder, queues new files, alerts when the feed goes silent.
     "sweep-log-feed": {"task": "cases.sweep_log_feed", "schedule": crontab(minute="*/15")},
-    # Publishes feed imports queued while the broker was down, or whose worker died.
+    # Publishes feed imports queued while the broker was down, interrupted ones, due retries.
     "dispatch-pending-imports": {"task": "cases.dispatch_pending_imports", "schedule": 60.0},
     # Chases referrals not accepted or declined within 2 working days (once a day, in hours).
     "chase-overdue-referrals": {
