@@ -36,7 +36,7 @@ def denied(object_type: str) -> list[str]:
         "/logs/1%00/",
         "/referrals/1%00/",
         "/advice/1%00/",
-        "/feed/1%00/",
+        "/logs/imports/1%00/",
         "/cases/1%00/risk/",
         "/cases/1/risk/1%00/",
         "/clinic/meetings/1%00/",

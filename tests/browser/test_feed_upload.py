@@ -39,3 +39,66 @@ def test_coordinator_uploads_a_feed_and_reads_the_report(
     row = page.get_by_role("row").filter(has_text="recorded_at")
     expect(row).to_contain_text("3")
     expect(row).to_contain_text("future")
+
+
+def test_coordinator_resumes_an_interrupted_import_on_a_phone(
+    live_server, browser, tmp_path, monkeypatch
+):
+    """An import whose command was killed: the lease lapsed, the dispatcher marked it
+    interrupted, and the coordinator resumes it from its page (390 px wide; axe-core clean
+    where it is installed)."""
+    from datetime import timedelta
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from cases import tasks
+    from cases.feed import sweep
+    from cases.feed.importer import create_feed_import
+    from cases.models import FeedImport
+
+    monkeypatch.setattr(tasks, "dispatch_import", tasks.run_feed_import)
+    seed_accounts()
+    feed = tmp_path / "nightly.csv"
+    feed.write_text(FEED.replace("2099-01-01", "2026-03-02"), encoding="utf-8")
+    feed_import = create_feed_import(path=feed, origin=FeedImport.Origin.COMMAND)
+    long_ago = timezone.now() - sweep.IMPORT_LEASE - timedelta(minutes=1)
+    FeedImport.objects.filter(pk=feed_import.pk).update(
+        status=FeedImport.Status.RUNNING, started_at=long_ago, claimed_at=long_ago
+    )
+    assert sweep.mark_interrupted(now=timezone.now()) == 1
+
+    axe = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+    context = browser.new_context(
+        locale="en-GB", timezone_id="Europe/London", viewport={"width": 390, "height": 844}
+    )
+    if axe.exists():
+        context.add_init_script(path=str(axe))
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+
+    def check() -> None:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391, page.url
+        if axe.exists():
+            violations = page.evaluate(
+                "async () => (await axe.run(document)).violations"
+                ".filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id)"
+            )
+            assert violations == [], (page.url, violations)
+
+    try:
+        sign_in(page, live_server.url, demo_email("coordinator"), DEMO_PASSWORD)
+        page.goto(f"{live_server.url}/logs/imports/")
+        expect(page.get_by_text("Stopped part-way: open it to resume.")).to_be_visible()
+        check()
+        page.get_by_role("link", name=str(feed_import.pk), exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Interrupted")
+        check()
+        page.get_by_role("button", name="Resume the import").click()
+        expect(page.get_by_text("The import resumes where it stopped.")).to_be_visible()
+        expect(page.get_by_text("Done", exact=True)).to_be_visible()
+        check()
+    finally:
+        context.close()
+    feed_import.refresh_from_db()
+    assert (feed_import.status, feed_import.created) == (FeedImport.Status.DONE, 3)
