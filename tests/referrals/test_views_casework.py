@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from foundation.audit.models import AccessRecord
 from referrals.models import Contact, Referral, SafetyPlan
 from tests.factories.referrals import (
     ContactFactory,
@@ -58,14 +59,27 @@ def get(client, user, name, referral, *extra):
     return client.get(reverse(f"referrals:{name}", args=[referral.pk, *extra]))
 
 
+def assert_recorded(client, user, name, referral, allowed: bool):
+    """One more attempt at the page: the door records it on the referral with what the user
+    got (allowed, or denied and a 404), and nothing else the other way."""
+    before = AccessRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    get(client, user, name, referral)
+    written = AccessRecord.objects.filter(pk__gt=before, user=user)
+    expected = "allowed" if allowed else "denied"
+    assert set(written.values_list("outcome", flat=True)) == {expected}, (name, expected)
+    assert written.filter(object_type="referrals.referral", object_id=str(referral.pk)).exists()
+
+
 @pytest.mark.parametrize("who", EVERYONE)
 @pytest.mark.parametrize("page", READ_PAGES)
 def test_casework_read_matrix_with_consent(client, request, who, page, consented):
-    response = get(client, request.getfixturevalue(who), page, consented)
+    user = request.getfixturevalue(who)
+    response = get(client, user, page, consented)
     if who in SERVICE | {"coordinator"}:
         assert response.status_code == 200
     else:
         assert_denied(response, NOTE_SECRET, SAFE_CONTACT)
+    assert_recorded(client, user, page, consented, who in SERVICE | {"coordinator"})
 
 
 @pytest.mark.parametrize("who", EVERYONE)
@@ -81,12 +95,14 @@ def test_without_consent_police_roles_never_see_casework(client, request, who, n
 @pytest.mark.parametrize("who", EVERYONE)
 @pytest.mark.parametrize("page", WRITE_PAGES)
 def test_only_the_service_opens_the_write_pages(client, request, who, page, consented):
-    response = get(client, request.getfixturevalue(who), page, consented)
+    user = request.getfixturevalue(who)
+    response = get(client, user, page, consented)
     if who in SERVICE:
         assert response.status_code == 200
         assert SAFE_CONTACT in response.content.decode()
     else:
         assert_denied(response, NOTE_SECRET, SAFE_CONTACT)
+    assert_recorded(client, user, page, consented, who in SERVICE)
 
 
 def test_safe_contact_instructions_head_every_casework_page(client, isac, consented):
