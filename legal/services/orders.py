@@ -371,6 +371,7 @@ def record_event(
     file. Raises LegalError (nothing saved)."""
     now = now or timezone.now()
     require_solicitor(by)
+    file = OrderFile.objects.select_for_update().get(pk=file.pk)
     if kind not in MANUAL_EVENTS:
         raise LegalError("Choose what happened.")
     not_future(on, "date", now)
