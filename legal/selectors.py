@@ -61,7 +61,7 @@ def _month(day: date) -> date:
 def spo_figures_by_month(*, start: date, end: date) -> dict[date, SpoFigures]:
     """SPO figures for each month from `start` to `end` (inclusive; keys are the 1st of each
     month): files considered (opened), applications made, interim and full orders made,
-    refusals, withdrawals and breaches, each on its own date. Five queries whatever the size."""
+    refusals, withdrawals and breaches, each on its own date. Four queries whatever the size."""
     counts: dict[date, dict[str, int]] = defaultdict(dict)
     start_at, end_at = _start_of(start), _start_of(end + timedelta(days=1))
     opened = (
