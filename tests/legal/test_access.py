@@ -142,9 +142,7 @@ def test_legal_record_matrix(client, request, world, url_name, method, role, all
     assert response.status_code == 404, (url, response.status_code)
     assert "Not found" in body
     assert VICTIM_ADDRESS not in body and "PRIVILEGED" not in body
-    assert AccessRecord.objects.filter(
-        user=user, outcome=AccessRecord.Outcome.DENIED
-    ).exists()
+    assert AccessRecord.objects.filter(user=user, outcome=AccessRecord.Outcome.DENIED).exists()
 
 
 def test_the_privileged_notes_show_to_the_solicitor_only(client, world, solicitor, coordinator):

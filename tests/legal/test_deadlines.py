@@ -19,7 +19,6 @@ from legal.deadlines import (
     renewal_review_dates,
 )
 
-
 # --- s.3: a full order's fixed term is at least two years beginning with the day it is made --
 
 

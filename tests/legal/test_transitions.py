@@ -119,9 +119,7 @@ def test_other_orders_run_only_in_force_and_ended(legal_case, solicitor):
     file = open_spo(legal_case, solicitor, kind="restraining")
     assert file.state == FileState.IN_FORCE
     with pytest.raises(services.LegalError):
-        services.transition_file(
-            file=file, key="prepare", on=timezone.localdate(), by=solicitor
-        )
+        services.transition_file(file=file, key="prepare", on=timezone.localdate(), by=solicitor)
     order = services.record_order(
         file=file,
         kind=ProtectiveOrder.Kind.OTHER,
