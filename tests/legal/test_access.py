@@ -141,7 +141,8 @@ def test_legal_record_matrix(client, request, world, url_name, method, role, all
         return
     assert response.status_code == 404, (url, response.status_code)
     assert "Not found" in body
-    assert VICTIM_ADDRESS not in body and "PRIVILEGED" not in body
+    assert VICTIM_ADDRESS not in body
+    assert "PRIVILEGED" not in body
     assert AccessRecord.objects.filter(user=user, outcome=AccessRecord.Outcome.DENIED).exists()
 
 
@@ -151,7 +152,8 @@ def test_the_privileged_notes_show_to_the_solicitor_only(client, world, solicito
     assert PRIVILEGED in client.get(url).content.decode()
     client.force_login(coordinator)
     page = client.get(url).content.decode()
-    assert client.get(url).status_code == 200 and PRIVILEGED not in page
+    assert client.get(url).status_code == 200
+    assert PRIVILEGED not in page
 
 
 def test_the_admin_never_shows_the_privileged_notes(client, world, admin_user):

@@ -74,7 +74,8 @@ def test_the_same_breach_twice_is_refused(order, solicitor):
     events = LegalEvent.objects.count()
     with pytest.raises(services.LegalError, match="already recorded"):
         services.record_breach(**kwargs)
-    assert Breach.objects.count() == 1 and LegalEvent.objects.count() == events
+    assert Breach.objects.count() == 1
+    assert LegalEvent.objects.count() == events
 
 
 def test_a_breach_before_the_order_or_without_a_reference_is_refused(order, solicitor):

@@ -72,11 +72,13 @@ def test_s11_missed_only_after_the_last_day():
 def test_s9_exempt_while_subject_to_sexual_offences_act_part_2_notification():
     start = date(2026, 6, 10)
     inside = notification_deadline(start, soa_from=date(2020, 1, 1), soa_to=None)
-    assert inside.exemption == NotificationExemption.SEXUAL_OFFENCES_ACT and inside.due is None
+    assert inside.exemption == NotificationExemption.SEXUAL_OFFENCES_ACT
+    assert inside.due is None
     # s.9: the exemption holds on its first and last days, not the day after.
     assert not notification_deadline(start, soa_from=start, soa_to=start).required
     after = notification_deadline(start, soa_from=date(2020, 1, 1), soa_to=date(2026, 6, 9))
-    assert after.required and after.due == date(2026, 6, 12)
+    assert after.required
+    assert after.due == date(2026, 6, 12)
     before = notification_deadline(start, soa_from=date(2026, 6, 11))
     assert before.required
 

@@ -141,7 +141,8 @@ def test_the_orders_panel_follows_the_orders_facet(
     url = reverse("cases:detail", args=[spo_file.case_id])
     client.force_login(coordinator)
     page = client.get(url).content.decode()
-    assert f"#{spo_file.pk}" in page and "Not to contact the protected persons" in page
+    assert f"#{spo_file.pk}" in page
+    assert "Not to contact the protected persons" in page
     client.force_login(isac)
     page = client.get(url).content.decode()
     assert "Not to contact the protected persons" in page

@@ -118,7 +118,8 @@ def test_a_hearing_in_the_past_is_refused_as_upcoming(spo_file, solicitor):
             kind="interim",
             by=solicitor,
         )
-    assert not Hearing.objects.exists() and not Reminder.objects.exists()
+    assert not Hearing.objects.exists()
+    assert not Reminder.objects.exists()
 
 
 def test_a_hearing_gets_its_reminders_7_days_and_1_day_before(spo_file, solicitor):
@@ -185,7 +186,8 @@ def test_soa_part_2_notification_exempts_and_recomputes(spo_file, solicitor):
         file=file, by=solicitor, soa_notification_from=date(2019, 5, 1), soa_notification_to=None
     )
     notification.refresh_from_db()
-    assert notification.due_on is None and notification.exemption == "soa_part2"
+    assert notification.due_on is None
+    assert notification.exemption == "soa_part2"
     with pytest.raises(services.LegalError, match="cannot end before"):
         services.update_file(
             file=file,
@@ -203,7 +205,8 @@ def test_no_second_notification_when_the_full_order_replaces_the_interim(spo_fil
     )
     services.record_service(order=full, served_on=date(2026, 11, 2), by=solicitor)
     second = Notification.objects.get(order=full)
-    assert second.exemption == "replaces_interim" and second.due_on is None
+    assert second.exemption == "replaces_interim"
+    assert second.due_on is None
 
 
 def test_the_respondent_must_be_a_suspect_and_protected_persons_on_the_case(
@@ -250,7 +253,8 @@ def test_the_clinic_decision_to_pursue_an_spo_opens_a_file(legal_case, coordinat
     files = services.open_file_from_clinic_decision(decision=decision, by=coordinator)
     assert len(files) == 1
     file = files[0]
-    assert file.state == FileState.CONSIDERING and file.solicitor == solicitor
+    assert file.state == FileState.CONSIDERING
+    assert file.solicitor == solicitor
     assert [p.pk for p in file.protected_persons.all()] == [
         legal_case.parties.get(role="victim").person_id
     ]
@@ -303,7 +307,8 @@ def test_people_are_told_without_names_or_terms(
     for mail in mailoutbox:
         assert file.case.reference in mail.body
         assert "SECRET-TERM" not in mail.body
-        assert file.respondent.name not in mail.body and file.respondent.name not in mail.subject
+        assert file.respondent.name not in mail.body
+        assert file.respondent.name not in mail.subject
 
 
 def test_the_victim_told_is_recorded_on_the_event(spo_file, solicitor):

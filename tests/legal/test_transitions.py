@@ -151,7 +151,7 @@ def test_the_full_order_ends_the_interim_one_it_replaces(spo_file, solicitor):
 def test_the_docs_table_lists_every_transition():
     text = DOC.read_text(encoding="utf-8")
     rows = re.findall(r"^\| `(?P<key>[a-z]+)` \|(?P<rest>.+)\|$", text, flags=re.MULTILINE)
-    documented = {key: rest for key, rest in rows}
+    documented = dict(rows)
     for transition in transitions.TRANSITIONS:
         assert transition.key in documented, transition.key
         for source in transition.sources:
