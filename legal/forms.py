@@ -143,7 +143,7 @@ class TransitionForm(forms.Form):
 
 
 class OrderForm(forms.Form):
-    kind = forms.ChoiceField(label="Order", choices=ProtectiveOrder.Kind.choices)
+    kind = forms.ChoiceField(label="Type of order made", choices=ProtectiveOrder.Kind.choices)
     made_on = past_date_field(label="Made on")
     court = forms.CharField(label="Court", max_length=200, required=False)
     until_further_order = forms.BooleanField(
