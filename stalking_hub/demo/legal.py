@@ -51,7 +51,9 @@ def _cases(count: int) -> list[tuple[Case, Person, list[Person]]]:
     return chosen
 
 
-def _open(case: Case, respondent: Person, victims: list[Person], by: User, kind: str = "spo"):
+def _open(
+    case: Case, respondent: Person, victims: list[Person], by: User, kind: str = "spo"
+) -> OrderFile:
     return services.open_file(
         case=case,
         respondent=respondent,
