@@ -245,15 +245,15 @@ def solicitor_page(
     listed = files.select_related("case", "respondent", "solicitor").order_by("-opened_at", "-pk")
     if state:
         listed = listed.filter(state=state)
-    week_start = today - timedelta(days=today.weekday())
     return SolicitorPage(
         counts=dict(files.values_list("state").annotate(n=Count("pk")).values_list("state", "n")),
         files=list(listed[:200]),
         hearings=list(
             Hearing.objects.filter(
                 file__in=files,
-                starts_at__gte=_start_of(week_start),
-                starts_at__lt=_start_of(week_start + timedelta(days=7)),
+                # This week: today and the six days after it.
+                starts_at__gte=_start_of(today),
+                starts_at__lt=_start_of(today + timedelta(days=7)),
             )
             .select_related("file__case")
             .order_by("starts_at")

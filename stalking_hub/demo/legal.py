@@ -20,7 +20,7 @@ from foundation.lib.working_time import LONDON
 from foundation.outbox.models import OutboxMessage
 from legal import services
 from legal.deadlines import full_order_earliest_end
-from legal.models import OrderFile
+from legal.models import LegalEvent, OrderFile
 from stalking_hub.demo.accounts import demo_email
 
 FORCE = "Northshire Police"
@@ -268,6 +268,16 @@ def seed_legal(*, now: datetime | None = None) -> dict[str, int]:
         )
         files.append(file)
 
+        # Each file was opened a week before its first step (a consistent timeline).
+        for file in files:
+            opening = file.timeline.get(kind=LegalEvent.Kind.STATE, summary="File opened")
+            later = file.timeline.exclude(pk=opening.pk).order_by("on").first()
+            opened_on = (later.on if later else today - timedelta(days=5)) - timedelta(days=7)
+            opening.on = opened_on
+            opening.save(update_fields=["on"])
+            OrderFile.objects.filter(pk=file.pk).update(
+                opened_at=datetime.combine(opened_on, time(9), tzinfo=LONDON)
+            )
         # The history is seeded, not happening: nobody is e-mailed about it.
         OutboxMessage.objects.filter(
             pk__gt=first_message, handler="legal.send_order_event_email"

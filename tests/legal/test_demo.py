@@ -43,4 +43,8 @@ def test_demo_legal_files_in_every_state(no_broker):
     assert Breach.objects.filter(log__isnull=False, response="charged").count() == 1
     assert Breach.objects.filter(log__isnull=True, response="").count() == 1
     assert not OutboxMessage.objects.filter(handler="legal.send_order_event_email").exists()
+    for file in OrderFile.objects.all():
+        first = file.timeline.order_by("on", "pk").first()
+        assert first.summary == "File opened"
+        assert timezone.localdate(file.opened_at) == first.on
     assert seed_legal(now=now) == {"files": 0}
