@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from cases.models import Case, CaseParty, PartyRole, Person
 from foundation.accounts.models import Role, User
-from foundation.lib.dates import past_date_field, scheduled_date_field
+from foundation.lib.dates import latest_scheduled_date, past_date_field, scheduled_date_field
 from legal.models import (
     ForceBasis,
     Hearing,
@@ -222,6 +223,15 @@ class HearingForm(forms.Form):
     )
     kind = forms.ChoiceField(label="Type", choices=Hearing.Kind.choices)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs=_TEXTAREA))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An upcoming hearing: from today to five years ahead (foundation/lib/dates.py).
+        today = timezone.localdate()
+        self.fields["starts_at"].widget.attrs.update(
+            min=f"{today.isoformat()}T00:00",
+            max=f"{latest_scheduled_date(today).isoformat()}T23:59",
+        )
 
 
 class HearingOutcomeForm(forms.Form):

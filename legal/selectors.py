@@ -323,11 +323,11 @@ def file_page(user: User, file: OrderFile, *, today: date) -> FilePage:
 
 
 def orders_for_case(user: User, case: Case) -> list[ProtectiveOrder]:
-    """The case's orders the user may read, newest first, terms prefetched."""
+    """The case's orders the user may read, newest first, terms prefetched (two queries)."""
     return list(
-        order_queryset()
-        .filter(pk__in=orders_visible_to(user).values("pk"), file__case=case)
+        ProtectiveOrder.objects.filter(pk__in=orders_visible_to(user).values("pk"), file__case=case)
         .select_related("file")
+        .prefetch_related(Prefetch("terms", queryset=OrderTerm.objects.order_by("kind", "pk")))
         .order_by("-made_on", "-pk")
     )
 
@@ -375,3 +375,37 @@ def orders_in_force(*, now: datetime) -> list[OrderInForceRow]:
 def cases_with_order_file(cases: QuerySet[Case]) -> QuerySet[Case]:
     """The cases of `cases` with an order file (SQL)."""
     return cases.filter(pk__in=OrderFile.objects.values("case_id"))
+
+
+# --- Subject access -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubjectAccessEntry:
+    file_id: int
+    case_reference: str
+    role: str
+    # Privileged legal advice is never disclosed: a subject-access search only notes it exists.
+    privileged_notes_exist: bool
+
+
+def subject_access_entries(person_id: int) -> list[SubjectAccessEntry]:
+    """What a subject-access search of `person_id` finds in the legal workflow: the files that
+    name them (as respondent or protected person), and whether privileged notes exist — never
+    the notes themselves (one query)."""
+    files = (
+        OrderFile.objects.filter(Q(respondent_id=person_id) | Q(protected_persons__id=person_id))
+        .distinct()
+        .select_related("case")
+        .only("pk", "respondent_id", "case__reference", "privileged_notes")
+        .order_by("pk")
+    )
+    return [
+        SubjectAccessEntry(
+            file_id=file.pk,
+            case_reference=file.case.reference,
+            role="respondent" if file.respondent_id == person_id else "protected person",
+            privileged_notes_exist=bool(file.privileged_notes.strip()),
+        )
+        for file in files
+    ]

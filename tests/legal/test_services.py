@@ -347,3 +347,15 @@ def test_a_renewal_moves_the_end_and_its_reviews(spo_file, solicitor):
     order.refresh_from_db()
     assert order.fixed_end_on == made + timedelta(days=1500)
     assert max(order.reminders.values_list("send_on", flat=True)) > made + timedelta(days=1400)
+
+
+def test_a_subject_access_search_notes_privileged_notes_without_them(spo_file, solicitor, victim):
+    from legal.selectors import subject_access_entries
+
+    services.update_file(file=spo_file, by=solicitor, privileged_notes="Advice: weak on s.1")
+    entries = subject_access_entries(victim.pk)
+    assert [(e.file_id, e.role, e.privileged_notes_exist) for e in entries] == [
+        (spo_file.pk, "protected person", True)
+    ]
+    assert "weak" not in repr(entries)
+    assert subject_access_entries(spo_file.respondent_id)[0].role == "respondent"
