@@ -17,7 +17,8 @@ class OversightConfig(AppConfig):
         from oversight import notifications  # noqa: F401  (registers outbox handlers)
         from oversight.covered_work import COVERED_WORK_PROVIDERS
         from oversight.flags import OVERSIGHT_FLAG_RULES
-        from oversight.hooks import register_covered_work_provider
+        from oversight.hooks import register_covered_work_provider, register_orders_provider
+        from oversight.orders import LEGAL_ORDERS
         from oversight.panels import officer_directions_context, oversight_panel_context
 
         for rule in OVERSIGHT_FLAG_RULES:
@@ -44,5 +45,6 @@ class OversightConfig(AppConfig):
         )
         for provider in COVERED_WORK_PROVIDERS:
             register_covered_work_provider(provider)
-        # Orders in force: once `legal` lands, register here a provider reading its selectors
-        # (oversight.hooks.register_orders_provider); legal never imports oversight.
+        # Orders in force and the cases with an order file, read through legal's selectors
+        # (legal never imports oversight).
+        register_orders_provider(LEGAL_ORDERS)

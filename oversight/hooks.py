@@ -1,11 +1,10 @@
 """What oversight reads from the apps that hold the facts: orders in force, and the work
 addressed to a person someone covers.
 
-**Orders.** `legal` holds protective orders, below `oversight` in the layers: once it lands,
+**Orders.** `legal` holds protective orders, below `oversight` in the layers:
 `OversightConfig.ready()` registers a provider built on `legal.selectors` (oversight may
-import legal; legal never imports oversight). Until then no provider is registered: no
-respondent has an order in force and no case has an order file, so the enforcement list is
-empty and the solicitor sees no plan. Tests register a fake provider.
+import legal; legal never imports oversight): oversight/orders.py. Without a provider no
+respondent has an order in force and no case has an order file. Tests may register a fake one.
 
 **Covered work.** Each provider lists the open work addressed to some people (their
 directions, referrals allocated to them, their advice requests; clinic actions once `clinic`

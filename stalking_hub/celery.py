@@ -67,6 +67,16 @@ app.conf.beat_schedule = {
         "task": "oversight.chase_overdue_directions",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Reminds the solicitor of hearings (7 days and 1 day before) and renewal reviews (06:45 UTC).
+    "send-legal-reminders": {
+        "task": "legal.send_reminders",
+        "schedule": crontab(hour=6, minute=45),
+    },
+    # Ends order files whose interim or fixed-term order lapsed before today (00:20 UTC daily).
+    "end-lapsed-orders": {
+        "task": "legal.end_lapsed_orders",
+        "schedule": crontab(hour=0, minute=20),
+    },
     # Removes expired sessions from the database every night.
     "clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",

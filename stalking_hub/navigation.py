@@ -99,6 +99,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "Actions agreed at the stalking clinic that you or your agency own.",
     ),
     NavItem(
+        "Orders and SPOs",
+        "legal:home",
+        frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD, Role.SOLICITOR}),
+        "Stalking Protection Orders and other orders: files, hearings, deadlines, breaches.",
+    ),
+    NavItem(
         "Advice requests",
         "referrals:advice_mine",
         frozenset({Role.OFFICER, Role.CHAMPION}),

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("training/", include("training.urls")),
     path("clinic/", include("clinic.urls")),
+    path("legal/", include("legal.urls")),
     path("oversight/", include("oversight.urls")),
 ]

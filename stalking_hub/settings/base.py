@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "referrals",
     "training",
     "clinic",
+    "legal",
     "oversight",
 ]
 
