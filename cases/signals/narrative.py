@@ -36,10 +36,8 @@ NARRATIVE_KINDS = (EXCLUSION, NEGATION, BEHAVIOUR, REPEATED_BEHAVIOUR, PERSISTEN
 _BEHAVIOURS = frozenset({BEHAVIOUR, REPEATED_BEHAVIOUR})
 _PRIORITY = {kind: index for index, kind in enumerate(NARRATIVE_KINDS)}
 
-# A sentence ends at a full stop, semicolon, question or exclamation mark, or a line break; a
-# clause also at a comma.
+# A sentence ends at a full stop, semicolon, question or exclamation mark, or a line break.
 _SENTENCE_ENDS = frozenset(".!?;\n")
-_CLAUSE_ENDS = frozenset(".!?;\n,")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +62,7 @@ class NarrativeRule:
 
     def __post_init__(self) -> None:
         source = self.matcher.source
-        object.__setattr__(self, "_pattern", re.compile(source + r"|[.!?;\n,]") if source else None)
+        object.__setattr__(self, "_pattern", re.compile(source + r"|[.!?;\n]") if source else None)
 
     @classmethod
     def build(cls, phrases: Iterable[tuple[str, str, str]]) -> NarrativeRule:
@@ -87,27 +85,25 @@ class NarrativeRule:
         if self._pattern is None or not lowered:
             return _NOTHING
         labels_of = self.matcher.labels_of
-        sentence = clause = 0
-        negated = -1  # the clause a negation was last seen in
+        sentence = 0
+        negated = -1  # the sentence a negation was last seen in
         behaviours: list[tuple[int, str, str]] = []
         exclusions: list[tuple[int, str]] = []
         persistence: list[str] = []
         threats: list[str] = []
         for token in self._pattern.findall(lowered):
-            if token in _CLAUSE_ENDS:
-                clause += 1
-                if token in _SENTENCE_ENDS:
-                    sentence += 1
+            if token in _SENTENCE_ENDS:
+                sentence += 1
                 continue
             for kind, label in labels_of(token):
                 if kind in _BEHAVIOURS:
-                    if negated != clause:
+                    if negated != sentence:
                         behaviours.append((sentence, kind, label))
                 elif kind == PERSISTENCE:
                     if label not in persistence:
                         persistence.append(label)
                 elif kind == NEGATION:
-                    negated = clause
+                    negated = sentence
                 elif kind == EXCLUSION:
                     exclusions.append((sentence, label))
                 elif kind == VIOLENCE and label not in threats:

@@ -57,6 +57,25 @@ def _trie_tokens(phrase: str) -> Iterable[list[str]]:
 
 type _Trie = dict[str, _Trie]
 
+# Letters by how often English words start with them: at each branch the regular expression
+# tries the common letters first, and most words fail sooner.
+_FREQUENT = {char: rank for rank, char in enumerate("tasowhibcmfpdlrneguyvkjqz")}
+
+
+def _order(item: tuple[str, _Trie]) -> tuple[int, int, str]:
+    """Letters first (commonest first), then other characters, a space, a word's
+    alternatives, and "any word ending" last: at the same point the longer phrase wins."""
+    token = item[0]
+    if len(token) == 1:
+        return (0, _FREQUENT.get(token, len(_FREQUENT)), token)
+    if token.startswith("\\") and len(token) == 2:  # an escaped character
+        return (1, 0, token)
+    if token == r"\s+":
+        return (2, 0, token)
+    if token.startswith("(?:"):
+        return (3, 0, token)
+    return (4, 0, token)
+
 
 def _trie_pattern(phrases: Iterable[str]) -> str:
     trie: _Trie = {}
@@ -68,7 +87,9 @@ def _trie_pattern(phrases: Iterable[str]) -> str:
             node[""] = {}  # a phrase ends here
 
     def build(node: _Trie) -> str:
-        branches = [token + build(child) for token, child in sorted(node.items()) if token]
+        branches = [
+            token + build(child) for token, child in sorted(node.items(), key=_order) if token
+        ]
         if not branches:
             return ""
         body = "(?:" + "|".join(branches) + ")" if len(branches) > 1 else branches[0]
