@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 _SPACES = re.compile(r"\s+")
+_SPACE = r"\s+"  # between the words of a phrase
 
 
 def _tokens(phrase: str) -> list[str]:
@@ -70,7 +71,7 @@ def _order(item: tuple[str, _Trie]) -> tuple[int, int, str]:
         return (0, _FREQUENT.get(token, len(_FREQUENT)), token)
     if token.startswith("\\") and len(token) == 2:  # an escaped character
         return (1, 0, token)
-    if token == r"\s+":
+    if token == _SPACE:
         return (2, 0, token)
     if token.startswith("(?:"):
         return (3, 0, token)
