@@ -21,8 +21,8 @@ from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 # Who the behaviour is aimed at, and whose things.
-OBJ = "her|him|ip|victim|them|me"
-POSS = "her|his|ip's|ips|victim's|their|my"
+OBJ = "her|him|ip|victim|them"
+POSS = "her|his|ip's|ips|victim's"
 PLACE = (
     "home|house|address|flat|door|doorstep|work|workplace|office|job|shop|school|gym|"
     "college|uni|church|car|street|road|block|building|parents|mum's|sister's|friend's|"

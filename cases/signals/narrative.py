@@ -35,6 +35,7 @@ VIOLENCE = "violence"
 NARRATIVE_KINDS = (EXCLUSION, NEGATION, BEHAVIOUR, REPEATED_BEHAVIOUR, PERSISTENCE, VIOLENCE)
 _BEHAVIOURS = frozenset({BEHAVIOUR, REPEATED_BEHAVIOUR})
 _PRIORITY = {kind: index for index, kind in enumerate(NARRATIVE_KINDS)}
+_KIND = {kind: kind for kind in NARRATIVE_KINDS}
 
 # A sentence ends at a full stop, semicolon, question or exclamation mark, or a line break.
 _SENTENCE_ENDS = frozenset(".!?;\n")
@@ -75,7 +76,11 @@ class NarrativeRule:
         )
         return cls(
             PhraseMatcher.build(
-                (phrase, (kind, behaviour.strip().lower() if kind == EXCLUSION else behaviour))
+                # The kinds as this module's own strings, so `read` can compare by identity.
+                (
+                    phrase,
+                    (_KIND[kind], behaviour.strip().lower() if kind == EXCLUSION else behaviour),
+                )
                 for phrase, kind, behaviour in rows
             )
         )
@@ -96,17 +101,17 @@ class NarrativeRule:
                 sentence += 1
                 continue
             for kind, label in labels_of(token):
-                if kind in _BEHAVIOURS:
+                if kind is BEHAVIOUR or kind is REPEATED_BEHAVIOUR:
                     if negated != sentence:
                         behaviours.append((sentence, kind, label))
-                elif kind == PERSISTENCE:
+                elif kind is PERSISTENCE:
                     if label not in persistence:
                         persistence.append(label)
-                elif kind == NEGATION:
+                elif kind is NEGATION:
                     negated = sentence
-                elif kind == EXCLUSION:
+                elif kind is EXCLUSION:
                     exclusions.append((sentence, label))
-                elif kind == VIOLENCE and label not in threats:
+                elif label not in threats:
                     threats.append(label)
         if not behaviours:
             return Reading(threats=threats) if threats else _NOTHING
