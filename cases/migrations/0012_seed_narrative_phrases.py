@@ -37,6 +37,11 @@ OTHERS = (
     "colleagues|colleague|employer|boss|manager|workplace|work|school|gp|doctor|neighbours|"
     "neighbour|tutor|tutors|teacher|landlord|church|club|team|salon|surgery|counsellor"
 )
+TRACKER = "airtag|airtags|tracker|trackers|tile|device|gps"
+ON = (
+    "on|in|under|inside|behind|into|to|attached|fixed|taped|stuck|hidden|sewn|magnetised|"
+    "found|planted|placed"
+)
 CONTACT_VERBS = (
     "contact*|messag*|phon*|call*|ring*|rang|text*|email*|e-mail*|wrote|writ*|visit*|"
     "approach*|dm*|friended|add*|follow*|quiz*|asking|asked"
@@ -47,6 +52,10 @@ BEHAVIOUR = {
     "following": [
         f"follow*|tailed|tailing|tails|trailed|trailing|trails|shadow*|stalk*|pursu* {OBJ}",
         "follow*|tailed|tailing|tails|trailed|trailing|shadow*|pursu* the victim",
+        f"dogg*|dogged|dogging {OBJ}",
+        f"on {POSS} heels",
+        "matching her pace",
+        "kept pace with her",
         f"follow*|tailed|tailing|trailed|trailing {POSS} car|bike|vehicle|van",
         f"walk*|drove|driv*|drives|cycl*|ran|run*|stay*|stood|sits|sat|was|is|been right behind {OBJ}",
         f"went|go*|gone|came|come*|walk*|ran|run*|drove|chas* after {OBJ}",
@@ -59,6 +68,7 @@ BEHAVIOUR = {
     ],
     "loitering": [
         "loiter*",
+        "hours at a time",
         "linger*",
         "lurk*",
         f"hang*|hung around|round|about outside|near|by|at {POSS}",
@@ -140,6 +150,9 @@ BEHAVIOUR = {
         f"circl*|circled|lapp* {POSS}",
         "circling|circled the street|road|block|estate|roundabout",
         "round and round",
+        "drive-by|drive-bys|driveby|drivebys",
+        "drive|drives bys",
+        "idling outside|opposite|near",
         "keeps|kept passing|circling|cruising|driving|riding",
         f"up and down {POSS} road|street|close|avenue|lane",
         "driving slowly|slowly alongside|past",
@@ -158,6 +171,11 @@ BEHAVIOUR = {
         "repeatedly messag*|call*|text*|phon*|ring*|email*|contact*",
         "keeps|kept calling|messaging|texting|ringing|phoning|emailing|writing|contacting|sending",
         "bombard*",
+        "blowing|blew|blows up her phone",
+        "inundat*",
+        "flood*|flooding her phone|inbox",
+        "spamming|spammed|spams her",
+        "non-stop calls|messages|texts",
         "messages continue",
         "calls continue",
         "continues to message|contact|call|text|ring|phone|email",
@@ -230,13 +248,16 @@ BEHAVIOUR = {
         "changing|changed|changes|reset*|resets the|her password*",
     ],
     "tracking her location": [
-        "airtag*",
-        "air tag*",
+        f"{TRACKER} {ON} {POSS}",
+        f"{TRACKER} {ON} * {POSS}",
+        f"{TRACKER} {ON} the|a lining|boot|wheel|bumper|underside|back|bottom of {POSS}",
+        f"{TRACKER} * {ON} {POSS}",
         "tile tracker*",
-        "tracker*",
-        "tracking device*|app|apps|software|tag",
-        "find my iphone|friends|device",
+        "tracking app|apps|software",
+        "find my iphone|friends",
         "sharing her location",
+        "monitor*|monitoring her location|movements|whereabouts",
+        "location monitoring|tracking",
         f"track* {POSS} phone|car|location|movements|journeys|whereabouts",
         "spyware",
         "stalkerware",
@@ -305,10 +326,17 @@ BEHAVIOUR = {
         "demanding to speak to her",
         "about her whereabouts",
         "asking her neighbours",
+        f"through|via {POSS} {FAMILY}",
+        f"through|via {POSS} {OTHERS}",
         "new address",
     ],
     "fake or new accounts to get round blocks": [
         "fake account*",
+        "alias|aliases",
+        "false|fake|made-up|made up name|names|identity",
+        "catfish*",
+        "burner phone|phones|number|numbers|account|accounts",
+        "anonymous account*|profile*|number*",
         "fake profile*",
         "fake * account*",
         "fake * profile*",
@@ -488,6 +516,11 @@ REPEATED_BEHAVIOUR = {
     ],
     "logging into her accounts": ["password*"],
     "tracking her location": [
+        "airtag*",
+        "air tag*",
+        "tracker*",
+        "tracking device*|tag",
+        "find my device",
         "where she is",
         "gps",
         "find my",
@@ -547,6 +580,9 @@ PERSISTENCE = {
         "countless",
         "over and over",
         "on and off",
+        "for hours|ages",
+        "for long periods",
+        "all day|night|evening|weekend",
         "times",
         "occasions",
         "twice",
@@ -982,6 +1018,10 @@ EXCLUSION = {
         "one * email|text|message|call|letter|voicemail",
         "one email|text|message|call|letter|voicemail",
         "nothing since|further|else",
+        "not since",
+        "none since",
+        "has|had not done so|this|that since|again",
+        "hasn't|hadn't done so|this|that since|again",
     ],
     "watching": [
         "on cctv|camera|cameras",
@@ -1038,7 +1078,18 @@ EXCLUSION = {
         "as follows",
         "the following",
     ],
-    "repeated unwanted contact": ["company", "network", "bank", "council", "agency"],
+    "repeated unwanted contact": [
+        "company",
+        "network",
+        "bank",
+        "council",
+        "agency",
+        "pay|paid|payment|money|refund|invoice|bill|customer",
+    ],
+    "threats to share intimate images": [
+        "pay|paid|payment|money|bitcoin|cryptocurrency|webcam|stranger|overseas",
+        "demand* money|payment|cash",
+    ],
     "driving past her home": ["it drove", "drove off", "then left", "drove away"],
 }
 
