@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -220,3 +221,25 @@ def test_admin_adds_context_phrases_and_refuses_broken_ones(
     unnamed = client.post(url, {"phrase": "lurks", "kind": "behaviour", "behaviour": " "})
     assert "Say what the reviewer reads for this phrase." in unnamed.content.decode()
     assert not IndicatorPhrase.objects.filter(phrase__in=["texted| rang", "lurks"]).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_feed_flags_its_hidden_stalking_and_not_its_near_misses() -> None:
+    from stalking_hub.demo import narratives
+    from stalking_hub.demo.feedgen import STALKING_CODES, generate_rows
+
+    narrative = RuleSet.load().narrative
+    for text in narratives.NEAR_MISSES:
+        assert not narrative.read(text.lower()).behaviours, text
+    rng = random.Random(7)
+    assert all(narrative.read(narratives.stalking(rng).lower()).behaviours for _ in range(200))
+
+    rows = list(generate_rows(2_000, seed=3, demo=True))
+    recorded = sum(row["offence_code"] in STALKING_CODES for row in rows) / len(rows)
+    assert 0.07 <= recorded <= 0.14  # about a tenth recorded as stalking at source
+    flagged = sum(
+        bool(narrative.read(row["narrative"].lower()).behaviours)
+        for row in rows
+        if row["offence_code"] not in STALKING_CODES
+    )
+    assert 0.01 <= flagged / len(rows) <= 0.08  # a few percent more, not 60%
