@@ -213,8 +213,7 @@ class _Generator:
 
     def next_pair(self) -> int:
         rng = self.rng
-        # The demo repeats fewer pairs: most logs are one-off incidents, as in a real feed.
-        if self.pairs == 0 or rng.random() < (0.98 if self.demo else 0.85):
+        if self.pairs == 0 or rng.random() < 0.85:
             self.pairs += 1
             return self.pairs - 1
         # A repeat of a recent pair: the courses of conduct the log sweep should find.
@@ -328,7 +327,7 @@ def generate_rows(
 ) -> Iterator[dict[str, str]]:
     """The feed's rows in order. Changes use their own RNG, so unchanged rows stay identical.
 
-    `demo` writes the demo's narratives and repeats fewer pairs (stalking_hub/demo/feed.py);
+    `demo` writes the demo's narratives and puts fewer logs in other forces' areas;
     the benchmarks and tests use the default, so their figures stay comparable."""
     generator = _Generator(n_rows, seed, start, span, demo)
     changes = random.Random(seed + 1 if change_seed is None else change_seed)
