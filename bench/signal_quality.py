@@ -159,12 +159,14 @@ def _ok(met: bool) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=("heldout", "dev"), default="heldout")
+    parser.add_argument("--split", choices=("heldout", "dev", "dev_extra"), default="heldout")
     parser.add_argument("--seconds", type=float, default=2.0, help="timing per rule")
     parser.add_argument("--misses", action="store_true", help="list misread dev narratives")
     args = parser.parse_args(argv)
     if args.misses and args.split == "heldout":
-        parser.error("--misses lists dev narratives only: the held-out split is not for tuning")
+        parser.error(
+            "--misses lists development narratives only: the held-out split is not for tuning"
+        )
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stalking_hub.settings.base")
     import django
