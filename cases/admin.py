@@ -44,17 +44,34 @@ class IndicatorPhraseForm(forms.ModelForm):
         help_texts = {
             "phrase": (
                 'Whole words, any case; a * stands for any word ending ("follow* her" finds '
-                '"followed her" and "following her"). Behaviour and violence phrases are '
-                "looked for in narratives, former-partner phrases in the relationship."
+                '"followed her" and "following her"), or alone for any one word; a word may list '
+                'alternatives with | ("rang|texted her mum|sister"). Narrative kinds are looked '
+                "for in narratives, former-partner phrases in the relationship, breach phrases "
+                "in the offence description and flags (docs/signals.md)."
             ),
-            "behaviour": 'What the reviewer reads in the signal\'s reason, e.g. "following".',
+            "behaviour": (
+                'What the reviewer reads in the signal\'s reason, e.g. "following" or "despite '
+                'being told to stop". For an innocent context: the behaviour it cancels, or '
+                "empty to cancel any behaviour in its sentence."
+            ),
         }
 
     def clean_phrase(self) -> str:
         phrase = normalise_phrase(self.cleaned_data["phrase"])
-        if not phrase.replace("*", "").strip():
+        if not phrase.replace("*", "").replace("|", "").strip():
             raise forms.ValidationError("Give at least one word.")
+        if any(not option for word in phrase.split() for option in word.split("|")):
+            raise forms.ValidationError(
+                "Put a word on each side of every | (texted|rang her, not texted| rang)."
+            )
         return phrase
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        optional = {IndicatorPhrase.Kind.EXCLUSION, IndicatorPhrase.Kind.NEGATION}
+        if cleaned.get("kind") not in optional and not str(cleaned.get("behaviour", "")).strip():
+            self.add_error("behaviour", "Say what the reviewer reads for this phrase.")
+        return cleaned
 
 
 @admin.register(IndicatorPhrase)

@@ -14,17 +14,25 @@ from cases.models.people import Person
 
 
 class IndicatorPhrase(models.Model):
-    """A phrase in a narrative that indicates stalking behaviour, or violence/threats."""
+    """A phrase the signal rules look for: in a narrative (stalking behaviour and its context,
+    violence or threats), in the relationship (former partner), or in the offence description
+    and flags (breach of an order). docs/signals.md explains each kind."""
 
     class Kind(models.TextChoices):
-        STALKING_BEHAVIOUR = "behaviour", "Stalking behaviour (FOUR)"
+        STALKING_BEHAVIOUR = "behaviour", "Stalking behaviour (counts on its own)"
+        REPEATED_BEHAVIOUR = "repeated_behaviour", "Stalking behaviour when repeated"
+        PERSISTENCE = "persistence", "Repetition or persistence"
+        EXCLUSION = "exclusion", "Innocent context (cancels a behaviour)"
+        NEGATION = "negation", "Negation or doubt (cancels a behaviour after it)"
         VIOLENCE_OR_THREAT = "violence", "Violence or threats (raises risk)"
         FORMER_PARTNER = "former_partner", "Former partner relationship"
+        ORDER_BREACH = "order_breach", "Breach of an order (offence description or flags)"
 
-    phrase = models.CharField(max_length=100, unique=True)
+    phrase = models.CharField(max_length=500, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    # The behaviour a reviewer reads in the signal's reason, e.g. "following", "monitoring".
-    behaviour = models.CharField(max_length=60)
+    # What a reviewer reads in the signal's reason, e.g. "following", "despite being told to
+    # stop". For an exclusion: the behaviour it cancels, or empty to cancel any behaviour.
+    behaviour = models.CharField(max_length=60, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -66,9 +66,11 @@ def tagged(log: LogFacts, pattern: str, threats: Sequence[str]) -> str:
 
 
 def indicators(log: LogFacts) -> str:
-    return clip(
-        f"Narrative describes {_listing(log.behaviours)}, but the log is not recorded as stalking"
-    )
+    """The behaviours, and why they count: aimed at a person, or repeated (and how)."""
+    reason = f"Narrative describes {_listing(log.behaviours)}"
+    if log.persistence:
+        reason += f", repeated or persistent ({_listing(log.persistence)})"
+    return clip(reason + ", but the log is not recorded as stalking")
 
 
 def course_of_conduct(rules: RuleSet, cluster: Sequence[LogFacts]) -> str:

@@ -11,11 +11,25 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from cases.models import IndicatorPhrase, OffenceCategory, OffenceCode, SignalSettings
+from cases.signals.narrative import NarrativeRule
 from cases.signals.phrases import PhraseMatcher
 
 # Used when the settings row is missing (e.g. a test database flushed after migrating).
 DEFAULT_WINDOW_DAYS = 365
 DEFAULT_MIN_LOGS = 2
+
+
+# The last narrative rule built, by its phrase rows: compiling ~900 rows costs ~0.3 s, and the
+# import evaluates every batch with the same rows unless an admin has changed them since.
+_BUILT: dict[tuple[tuple[str, str, str], ...], NarrativeRule] = {}
+
+
+def _narrative_rule(rows: tuple[tuple[str, str, str], ...]) -> NarrativeRule:
+    rule = _BUILT.get(rows)
+    if rule is None:
+        _BUILT.clear()
+        rule = _BUILT[rows] = NarrativeRule.build(rows)
+    return rule
 
 
 @dataclass(frozen=True)
@@ -26,10 +40,11 @@ class RuleSet:
     breach_flags: frozenset[str]
     # offence code (upper case) -> (category, description)
     offences: dict[str, tuple[str, str]]
-    # Behaviour and violence phrases (searched in narratives); former-partner phrases
-    # (searched in the relationship).
-    narrative: PhraseMatcher
+    # Behaviour, context and violence phrases (read in narratives); former-partner phrases
+    # (searched in the relationship); breach phrases (in the offence description and flags).
+    narrative: NarrativeRule
     relationship: PhraseMatcher
+    breach: PhraseMatcher
     home_areas: frozenset[str]
     _former_partner: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
@@ -37,14 +52,20 @@ class RuleSet:
     def load(cls) -> RuleSet:
         """Read the rules: three queries (settings, offence codes, active phrases)."""
         row = SignalSettings.objects.filter(pk=1).first()
-        narrative: list[tuple[str, tuple[str, str]]] = []
+        narrative: list[tuple[str, str, str]] = []
         relationship: list[tuple[str, tuple[str, str]]] = []
+        breach: list[tuple[str, tuple[str, str]]] = []
         for phrase, kind, behaviour in IndicatorPhrase.objects.filter(is_active=True).values_list(
             "phrase", "kind", "behaviour"
         ):
-            # Behaviours and violence are found in one pass over each narrative.
-            target = relationship if kind == IndicatorPhrase.Kind.FORMER_PARTNER else narrative
-            target.append((phrase, (kind, behaviour or phrase)))
+            if kind == IndicatorPhrase.Kind.FORMER_PARTNER:
+                relationship.append((phrase, (kind, behaviour or phrase)))
+            elif kind == IndicatorPhrase.Kind.ORDER_BREACH:
+                breach.append((phrase, (kind, behaviour or phrase)))
+            elif kind == IndicatorPhrase.Kind.EXCLUSION:
+                narrative.append((phrase, kind, behaviour))  # empty: cancels any behaviour
+            else:  # behaviours, their context and violence: one pass over each narrative
+                narrative.append((phrase, kind, behaviour or phrase))
         return cls(
             window_days=row.course_of_conduct_days if row else DEFAULT_WINDOW_DAYS,
             min_logs=max(2, row.course_of_conduct_min_logs) if row else DEFAULT_MIN_LOGS,
@@ -58,8 +79,9 @@ class RuleSet:
                     "code", "category", "description"
                 )
             },
-            narrative=PhraseMatcher.build(narrative),
+            narrative=_narrative_rule(tuple(narrative)),
             relationship=PhraseMatcher.build(relationship),
+            breach=PhraseMatcher.build(breach),
             home_areas=frozenset(area.strip().upper() for area in settings.HUB_HOME_AREAS),
         )
 
@@ -99,6 +121,8 @@ class LogFacts:
     harassment: bool
     former_partner: bool
     behaviours: list[str]
+    # What made behaviours that count only when repeated count ("despite being told to stop").
+    persistence: list[str]
     threats: list[str]
     outside_areas: list[str]
     review_state: str
@@ -115,6 +139,7 @@ def classify(
     log_id: int,
     recorded_epoch: float,
     offence_code: str,
+    offence: str,
     flags: list[str],
     area: str,
     party_areas: list[str],
@@ -134,9 +159,18 @@ def classify(
     stalking_marks = [code] if category == OffenceCategory.STALKING else []
     stalking_marks += [f"flag {flag}" for flag in upper_flags if flag in rules.stalking_flags]
     breach_marks = [code] if category == OffenceCategory.ORDER_BREACH else []
-    breach_marks += [f"flag {flag}" for flag in upper_flags if flag in rules.breach_flags]
+    breach_marks += [
+        f"flag {flag}"
+        for flag in upper_flags
+        if flag in rules.breach_flags or rules.breach.find(flag.lower())
+    ]
+    if not breach_marks:
+        # Forces record a breach under the parent offence's code as often as under its own.
+        described = rules.breach.find(offence.lower())
+        if described:
+            breach_marks.append(f"{code or 'no code'}, described as a breach of {described[0][1]}")
 
-    found = rules.narrative.find(narrative.lower())
+    reading = rules.narrative.read(narrative.lower())
     outside: list[str] = []
     # An empty area is unknown, not elsewhere; home areas are compared upper-cased.
     for candidate in [area, *party_areas]:
@@ -151,10 +185,9 @@ def classify(
         breach_mark=", ".join(breach_marks),
         harassment=category == OffenceCategory.HARASSMENT,
         former_partner=rules.is_former_partner(relationship),
-        behaviours=[
-            label for kind, label in found if kind == IndicatorPhrase.Kind.STALKING_BEHAVIOUR
-        ],
-        threats=[label for kind, label in found if kind == IndicatorPhrase.Kind.VIOLENCE_OR_THREAT],
+        behaviours=reading.behaviours,
+        persistence=reading.persistence,
+        threats=reading.threats,
         outside_areas=outside,
         review_state=review_state,
         notified=notified,

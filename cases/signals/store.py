@@ -24,7 +24,8 @@ FETCH = 5_000
 
 _FACTS_SQL = """
 SELECT id, extract(epoch FROM recorded_at)::float8, offence_code, flags, area, relationship,
-       narrative, review_state, high_risk_notified_at IS NOT NULL, signal_kinds, is_high_risk
+       narrative, review_state, high_risk_notified_at IS NOT NULL, signal_kinds, is_high_risk,
+       offence
 FROM cases_crimelog
 WHERE id = ANY(%(ids)s::bigint[])
 """
@@ -130,6 +131,7 @@ def read_facts(
                         log_id=log_id,
                         recorded_epoch=row[1],
                         offence_code=row[2],
+                        offence=row[11],
                         flags=row[3],
                         area=row[4],
                         party_areas=areas.get(log_id, []),

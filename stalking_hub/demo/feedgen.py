@@ -29,6 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from stalking_hub.demo import narratives
+
 COLUMNS = (
     "reference",
     "source",
@@ -177,8 +179,14 @@ class _Generator:
     reappear thousands of rows later without the generator remembering every pair."""
 
     def __init__(
-        self, n_rows: int, seed: int, start: datetime = START, span: timedelta = SPAN
+        self,
+        n_rows: int,
+        seed: int,
+        start: datetime = START,
+        span: timedelta = SPAN,
+        demo: bool = False,
     ) -> None:
+        self.demo = demo
         self.n_rows = n_rows
         self.seed = seed
         self.start = start
@@ -222,6 +230,8 @@ class _Generator:
 
     def narrative(self, code: str, relationship: str) -> str:
         rng = self.rng
+        if self.demo:
+            return self.demo_narrative(code)
         stalking_like = code in STALKING_CODES or (relationship in INTIMATE and rng.random() < 0.2)
         parts = [rng.choice(OPENINGS)]
         if stalking_like or rng.random() < 0.02:
@@ -238,6 +248,19 @@ class _Generator:
         if rng.random() < 0.05:  # a multi-line note with bullet points
             text = f"Summary:\n- {text}\n- OIC to review."
         return text
+
+    def demo_narrative(self, code: str) -> str:
+        """The demo's words (stalking_hub/demo/narratives.py): stalking on the logs recorded as
+        stalking and on about 2% of the others, near misses on about 12%."""
+        rng = self.rng
+        if code in STALKING_CODES:
+            return narratives.stalking(rng)
+        draw = rng.random()
+        if draw < 0.02:
+            return narratives.stalking(rng)
+        if draw < 0.15:
+            return narratives.near_miss(rng)
+        return narratives.incident(rng, code)
 
     def row(self, i: int) -> dict[str, str]:
         rng = self.rng
@@ -267,7 +290,8 @@ class _Generator:
             flags.append("REPEAT VICTIM")
         if rng.random() < 0.03:
             flags.append("VULNERABLE")
-        area = rng.choice(HOME_AREAS) if rng.random() >= 0.03 else rng.choice(OTHER_FORCES)
+        outside = 0.01 if self.demo else 0.03
+        area = rng.choice(HOME_AREAS) if rng.random() >= outside else rng.choice(OTHER_FORCES)
         return {
             "reference": f"NS/{recorded.year % 100:02d}/{i + 1:07d}",
             "source": "rms",
@@ -299,9 +323,13 @@ def generate_rows(
     change_seed: int | None = None,
     start: datetime = START,
     span: timedelta = SPAN,
+    demo: bool = False,
 ) -> Iterator[dict[str, str]]:
-    """The feed's rows in order. Changes use their own RNG, so unchanged rows stay identical."""
-    generator = _Generator(n_rows, seed, start, span)
+    """The feed's rows in order. Changes use their own RNG, so unchanged rows stay identical.
+
+    `demo` writes the demo's narratives and puts fewer logs in other forces' areas;
+    the benchmarks and tests use the default, so their figures stay comparable."""
+    generator = _Generator(n_rows, seed, start, span, demo)
     changes = random.Random(seed + 1 if change_seed is None else change_seed)
     for i in range(n_rows):
         row = generator.row(i)
@@ -324,6 +352,7 @@ def generate_feed(
     change_seed: int | None = None,
     start: datetime = START,
     span: timedelta = SPAN,
+    demo: bool = False,
 ) -> int:
     """Write a synthetic feed of `n_rows` records to `path`; returns the bytes written."""
     rows = generate_rows(
@@ -333,6 +362,7 @@ def generate_feed(
         change_seed=change_seed,
         start=start,
         span=span,
+        demo=demo,
     )
     with open(path, "w", encoding="utf-8", newline="") as out:
         if fmt == "csv":

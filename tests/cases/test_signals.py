@@ -118,7 +118,7 @@ def test_behaviours_in_an_untagged_narrative_raise_indicators() -> None:
     reason = signal(log, SignalKind.STALKING_INDICATORS).reason
     assert reason == (
         "Narrative describes turning up at home or work, repeated unwanted contact, "
-        "following, but the log is not recorded as stalking"
+        "following, repeated or persistent (repeated), but the log is not recorded as stalking"
     )
     assert result.counts == {SignalKind.STALKING_INDICATORS: 1}
     log.refresh_from_db()

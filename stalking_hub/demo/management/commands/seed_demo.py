@@ -28,7 +28,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_accounts()
             seed_group_mappings()  # for the local test directory (`make sso-provider`)
-        self.stdout.write("Importing two years of synthetic crime logs (about a minute)…")
+        self.stdout.write("Importing a year of synthetic crime logs (about a minute)…")
         seed_feed()  # the synthetic feed, through the real import and signal rules
         seed_cases()  # reviews and cases on the logs; keep after any demo feed import
         seed_people()  # near-duplicate persons for the review page's suggestions
