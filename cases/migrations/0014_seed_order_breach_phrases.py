@@ -73,6 +73,6 @@ def unseed(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0012_seed_narrative_phrases")]
+    dependencies = [("cases", "0013_seed_narrative_phrases")]
 
     operations = [migrations.RunPython(seed, unseed)]

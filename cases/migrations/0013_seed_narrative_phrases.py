@@ -1145,6 +1145,6 @@ def _previous_behaviours() -> dict[str, str]:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0011_indicatorphrase_context_kinds")]
+    dependencies = [("cases", "0012_indicatorphrase_context_kinds")]
 
     operations = [migrations.RunPython(seed, unseed)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_crimelog_outcome'),
+        ('cases', '0011_feed_import_failures'),
     ]
 
     operations = [
