@@ -28,3 +28,8 @@ class ClinicConfig(AppConfig):
                 context=clinic_panel_context,
             )
         )
+
+        from clinic.figures import register_clinic_figures
+
+        # The coordinator's dashboard (foundation/lib/figures.py).
+        register_clinic_figures()

@@ -46,3 +46,8 @@ class OversightConfig(AppConfig):
             register_covered_work_provider(provider)
         # Orders in force: once `legal` lands, register here a provider reading its selectors
         # (oversight.hooks.register_orders_provider); legal never imports oversight.
+
+        from oversight.figures import register_oversight_figures
+
+        # The coordinator's dashboard (foundation/lib/figures.py).
+        register_oversight_figures()

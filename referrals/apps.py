@@ -21,3 +21,8 @@ class ReferralsConfig(AppConfig):
                 context=referrals_panel_context,
             )
         )
+
+        from referrals.figures import register_referral_figures
+
+        # The coordinator's dashboard (foundation/lib/figures.py).
+        register_referral_figures()

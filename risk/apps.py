@@ -29,3 +29,8 @@ class RiskConfig(AppConfig):
             )
         )
         checks.register(check_instrument_files)
+
+        from risk.figures import register_risk_figures
+
+        # The coordinator's dashboard (foundation/lib/figures.py).
+        register_risk_figures()

@@ -67,6 +67,11 @@ app.conf.beat_schedule = {
         "task": "oversight.chase_overdue_directions",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Recomputes the dashboard's summary tables (imports also refresh the log figures at once).
+    "dashboard-refresh-figures": {
+        "task": "dashboard.refresh_figures",
+        "schedule": crontab(minute="*/10"),
+    },
     # Removes expired sessions from the database every night.
     "clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",

@@ -17,4 +17,5 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("clinic/", include("clinic.urls")),
     path("oversight/", include("oversight.urls")),
+    path("dashboard/", include("stalking_hub.dashboard.urls")),
 ]
