@@ -24,3 +24,8 @@ class CasesConfig(AppConfig):
 
         # The coordinator's dashboard (foundation/lib/figures.py).
         register_case_figures()
+
+        from cases.chronology import register_case_entries
+
+        # The case page's chronology (cases/chronology.py).
+        register_case_entries()

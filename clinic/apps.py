@@ -33,3 +33,8 @@ class ClinicConfig(AppConfig):
 
         # The coordinator's dashboard (foundation/lib/figures.py).
         register_clinic_figures()
+
+        from clinic.chronology import register_clinic_entries
+
+        # The case page's chronology (cases/chronology.py).
+        register_clinic_entries()

@@ -51,3 +51,8 @@ class OversightConfig(AppConfig):
 
         # The coordinator's dashboard (foundation/lib/figures.py).
         register_oversight_figures()
+
+        from oversight.chronology import register_oversight_entries
+
+        # The case page's chronology (cases/chronology.py).
+        register_oversight_entries()

@@ -26,3 +26,8 @@ class ReferralsConfig(AppConfig):
 
         # The coordinator's dashboard (foundation/lib/figures.py).
         register_referral_figures()
+
+        from referrals.chronology import register_referral_entries
+
+        # The case page's chronology (cases/chronology.py).
+        register_referral_entries()

@@ -34,3 +34,8 @@ class RiskConfig(AppConfig):
 
         # The coordinator's dashboard (foundation/lib/figures.py).
         register_risk_figures()
+
+        from risk.chronology import register_risk_entries
+
+        # The case page's chronology (cases/chronology.py).
+        register_risk_entries()
