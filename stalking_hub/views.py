@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from foundation.lib.http import AuthenticatedHttpRequest
-from stalking_hub.dashboard.access import can_use_dashboard
+from stalking_hub.dashboard.permissions import can_use_dashboard
 from stalking_hub.dashboard.views import dashboard
 from stalking_hub.navigation import items_for
 

@@ -7,4 +7,12 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("capacity/", views.capacity_page, name="capacity"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/exports/", views.export_create, name="export_create"),
+    path("evaluation/exports/<int:export_id>/", views.export_detail, name="export"),
+    path(
+        "evaluation/exports/<int:export_id>/download/",
+        views.export_download,
+        name="export_download",
+    ),
 ]

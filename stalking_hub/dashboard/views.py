@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.forms import SearchForm
 from foundation.lib.http import AuthenticatedHttpRequest
-from stalking_hub.dashboard import capacity
-from stalking_hub.dashboard.access import open_page
+from stalking_hub.dashboard import capacity, services
 from stalking_hub.dashboard.charts import line_chart
+from stalking_hub.dashboard.evaluation import evaluate
+from stalking_hub.dashboard.forms import EvaluationForm, ExportForm
+from stalking_hub.dashboard.permissions import (
+    ExportNeed,
+    exports_visible_to,
+    get_export_for_user,
+    open_page,
+)
 from stalking_hub.dashboard.summary import dashboard_for
 
 
@@ -55,3 +65,57 @@ def capacity_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "dashboard/capacity.html", {"report": report, "forecasts": forecasts, "now": now}
     )
+
+
+@require_GET
+def evaluation(request: AuthenticatedHttpRequest) -> HttpResponse:
+    open_page(request.user, "evaluation")
+    now = timezone.now()
+    form = EvaluationForm(request.GET or None)
+    include_short = form.is_valid() and form.cleaned_data["include_short"]
+    split_on = form.split_date(default=timezone.localdate(now) - timedelta(days=365))
+    return render(
+        request,
+        "dashboard/evaluation.html",
+        {
+            "form": form,
+            "result": evaluate(now=now, split_on=split_on, include_short=include_short),
+            "include_short": include_short,
+            "export_form": ExportForm(),
+            "exports": list(exports_visible_to(request.user).order_by("-requested_at")[:10]),
+        },
+    )
+
+
+@require_http_methods(["POST"])
+def export_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    open_page(request.user, "evaluation_export")
+    form = ExportForm(request.POST)
+    include_short = form.is_valid() and form.cleaned_data["include_short"]
+    export = services.request_export(include_short_follow_up=include_short, by=request.user)
+    messages.success(request, "Export queued: this page shows its progress.")
+    return redirect("dashboard:export", export_id=export.pk)
+
+
+@require_GET
+def export_detail(request: AuthenticatedHttpRequest, export_id: int) -> HttpResponse:
+    export = get_export_for_user(request.user, export_id)
+    return render(request, "dashboard/export_detail.html", {"export": export})
+
+
+@require_GET
+def export_download(request: AuthenticatedHttpRequest, export_id: int) -> HttpResponse:
+    # The door records the download as a disclosure (the file leaves the hub).
+    export = get_export_for_user(
+        request.user,
+        export_id,
+        need=ExportNeed.DISCLOSE,
+        justification="pseudonymised evaluation export, downloaded",
+    )
+    if export.state != export.State.DONE:
+        messages.info(request, "The export is not ready yet.")
+        return redirect("dashboard:export", export_id=export.pk)
+    response = HttpResponse(export.content, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime(export.finished_at or timezone.now()).strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="hub-evaluation-{stamp}.csv"'
+    return response
