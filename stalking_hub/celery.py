@@ -72,6 +72,11 @@ app.conf.beat_schedule = {
         "task": "dashboard.refresh_figures",
         "schedule": crontab(minute="*/10"),
     },
+    # Generates last month's report for the coordinator on the 1st (06:00 UTC); frozen once made.
+    "dashboard-monthly-report": {
+        "task": "dashboard.monthly_report",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
     # Removes expired sessions from the database every night.
     "clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",

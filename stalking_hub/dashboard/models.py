@@ -93,3 +93,20 @@ class EvaluationExport(models.Model):
             if self.state == self.State.DONE
             else (100 * self.done // self.total if self.total else 0)
         )
+
+
+class MonthlyReportRegeneration(models.Model):
+    """A frozen month recomputed on purpose (late imports): who, when, why, and what it said."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.PROTECT, related_name="regenerated")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    reason = models.CharField(max_length=500)
+    previous_figures = models.JSONField()
+    previous_generated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Regeneration of {self.report}"

@@ -46,6 +46,8 @@ def open_page(user: User, page: str, *, permitted: bool | None = None) -> None:
 class ExportNeed(StrEnum):
     READ = Need.READ
     DISCLOSE = Need.DISCLOSE
+    # Regenerate a frozen monthly report.
+    CHANGE = Need.CHANGE
 
 
 def exports_visible_to(user: User) -> QuerySet[EvaluationExport]:
@@ -65,11 +67,17 @@ def get_export_for_user(
     )
 
 
+def reports_visible_to(user: User) -> QuerySet[MonthlyReport]:
+    """The monthly reports: the coordinator and the tactical lead."""
+    return MonthlyReport.objects.all() if can_use_dashboard(user) else MonthlyReport.objects.none()
+
+
 def get_report_for_user(
     user: User, report_id: object, *, need: ExportNeed = ExportNeed.READ
 ) -> MonthlyReport:
-    """A monthly report (coordinator and tactical lead); else Http404. Records the attempt."""
-    visible = (
-        MonthlyReport.objects.all() if can_use_dashboard(user) else MonthlyReport.objects.none()
-    )
+    """A monthly report (coordinator and tactical lead); else Http404. Records the attempt
+    (DISCLOSE for a download, CHANGE for a regeneration). Raises AuditUnavailable."""
+    visible = reports_visible_to(user)
+    if need == ExportNeed.READ:
+        visible = visible.defer("pdf", "csv")
     return open_door(visible, report_id, user=user, need=need)

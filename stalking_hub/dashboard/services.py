@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from foundation.accounts.models import User
+from foundation.accounts.models import Role, User
 from foundation.audit.models import AccessRecord
 from foundation.audit.services import record_access
 from foundation.outbox.services import enqueue, outbox_handler
 from stalking_hub.dashboard.evaluation import export_csv
-from stalking_hub.dashboard.models import EvaluationExport
+from stalking_hub.dashboard.models import EvaluationExport, MonthlyReport
+from stalking_hub.dashboard.report import generate_report, previous_month
 
 EXPORT_LEASE = timedelta(minutes=15)
 
@@ -84,3 +89,37 @@ def record_export_disclosure(*, user: User | None, object_id: object, rows: int,
         need="disclose",
         justification=f"pseudonymised evaluation export ({via}): {rows} cases",
     )
+
+
+# --- The monthly report -------------------------------------------------------------------------
+
+
+def generate_previous_month(*, now: datetime) -> tuple[MonthlyReport, bool]:
+    """Beat, on the 1st: last month's report (frozen if it exists already); when this call
+    created it, the coordinators are told, through the outbox, in the same transaction."""
+    with transaction.atomic():
+        report, created = generate_report(month=previous_month(now), now=now)
+        if created:
+            enqueue(send_report_ready, report_id=report.pk)
+    return report, created
+
+
+@outbox_handler("dashboard.send_report_ready")
+def send_report_ready(*, report_id: int) -> None:
+    """Tell the active coordinators the month's report is ready: a link, no figures."""
+    report = MonthlyReport.objects.get(pk=report_id)
+    recipients = sorted(
+        User.objects.filter(is_active=True, roles__contains=[Role.COORDINATOR]).values_list(
+            "email", flat=True
+        )
+    )
+    if not recipients:
+        return
+    context = {
+        "month": report.month,
+        "generated_at": report.generated_at,
+        "url": settings.HUB_SITE_URL + reverse("dashboard:report", args=[report.pk]),
+    }
+    subject = render_to_string("emails/monthly_report_ready_subject.txt", context).strip()
+    body = render_to_string("emails/monthly_report_ready.txt", context)
+    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients])

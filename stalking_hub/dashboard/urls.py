@@ -15,4 +15,9 @@ urlpatterns = [
         views.export_download,
         name="export_download",
     ),
+    path("reports/", views.reports, name="reports"),
+    path("reports/<int:report_id>/", views.report_detail, name="report"),
+    path("reports/<int:report_id>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("reports/<int:report_id>/report.csv", views.report_csv, name="report_csv"),
+    path("reports/<int:report_id>/regenerate/", views.report_regenerate, name="report_regenerate"),
 ]

@@ -15,13 +15,21 @@ from foundation.lib.http import AuthenticatedHttpRequest
 from stalking_hub.dashboard import capacity, services
 from stalking_hub.dashboard.charts import line_chart
 from stalking_hub.dashboard.evaluation import evaluate
-from stalking_hub.dashboard.forms import EvaluationForm, ExportForm
+from stalking_hub.dashboard.forms import (
+    EvaluationForm,
+    ExportForm,
+    RegenerateForm,
+    ReportMonthForm,
+)
 from stalking_hub.dashboard.permissions import (
     ExportNeed,
     exports_visible_to,
     get_export_for_user,
+    get_report_for_user,
     open_page,
+    reports_visible_to,
 )
+from stalking_hub.dashboard.report import generate_report, previous_month, regenerate_report
 from stalking_hub.dashboard.summary import dashboard_for
 
 
@@ -119,3 +127,81 @@ def export_download(request: AuthenticatedHttpRequest, export_id: int) -> HttpRe
     stamp = timezone.localtime(export.finished_at or timezone.now()).strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="hub-evaluation-{stamp}.csv"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
+    open_page(request.user, "reports")
+    now = timezone.now()
+    form = ReportMonthForm(request.POST or None, latest=previous_month(now))
+    if request.method == "POST" and form.is_valid():
+        report, created = generate_report(
+            month=form.cleaned_data["month"], now=now, by=request.user
+        )
+        if not created:
+            messages.info(request, "That month was generated already: here are its figures.")
+        return redirect("dashboard:report", report_id=report.pk)
+    return render(
+        request,
+        "dashboard/reports.html",
+        {
+            "form": form,
+            "reports": list(
+                reports_visible_to(request.user).defer("pdf", "csv").order_by("-month")[:36]
+            ),
+        },
+    )
+
+
+@require_GET
+def report_detail(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
+    report = get_report_for_user(request.user, report_id)
+    return render(
+        request,
+        "dashboard/report_detail.html",
+        {
+            "report": report,
+            "form": RegenerateForm(),
+            "regenerations": list(report.regenerated.select_related("by")),
+        },
+    )
+
+
+@require_GET
+def report_pdf(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
+    report = get_report_for_user(request.user, report_id, need=ExportNeed.DISCLOSE)
+    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="hub-report-{report.month:%Y-%m}.pdf"'
+    return response
+
+
+@require_GET
+def report_csv(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
+    report = get_report_for_user(request.user, report_id, need=ExportNeed.DISCLOSE)
+    response = HttpResponse(report.csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hub-report-{report.month:%Y-%m}.csv"'
+    return response
+
+
+@require_http_methods(["POST"])
+def report_regenerate(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
+    report = get_report_for_user(request.user, report_id, need=ExportNeed.CHANGE)
+    form = RegenerateForm(request.POST)
+    if form.is_valid():
+        regenerate_report(
+            report=report, reason=form.cleaned_data["reason"], now=timezone.now(), by=request.user
+        )
+        messages.success(
+            request, "The month's figures were regenerated; the earlier ones are kept."
+        )
+        return redirect("dashboard:report", report_id=report.pk)
+    return render(
+        request,
+        "dashboard/report_detail.html",
+        {
+            "report": report,
+            "form": form,
+            "regenerations": list(report.regenerated.select_related("by")),
+        },
+        status=400,
+    )
