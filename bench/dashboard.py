@@ -121,7 +121,7 @@ def build(logs: int, cases: int, users: int) -> None:
             FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM cases_case) c
             JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM cases_crimelog
                   WHERE review_state <> 'not_flagged') l
-              ON l.n BETWEEN (c.n - 1) * 2 + 1 AND c.n * 2
+              ON (l.n + 1) / 2 = c.n
             """,
             [owner],
         )
@@ -140,7 +140,7 @@ def build(logs: int, cases: int, users: int) -> None:
             SELECT c.id, p.id, CASE WHEN p.n % 2 = 1 THEN 'victim' ELSE 'suspect' END
             FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM cases_case) c
             JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM cases_person) p
-              ON p.n IN (c.n * 2 - 1, c.n * 2)
+              ON (p.n + 1) / 2 = c.n
             """
         )
         for table in ("cases_crimelog", "cases_case", "cases_person", "cases_caseparty"):
