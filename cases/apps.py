@@ -19,3 +19,13 @@ class CasesConfig(AppConfig):
 
         # The auditor filters access records by a case or crime log reference.
         register_reference_resolver("cases", audit_targets_for_reference)
+
+        from cases.figures import register_case_figures
+
+        # The coordinator's dashboard (foundation/lib/figures.py).
+        register_case_figures()
+
+        from cases.chronology import register_case_entries
+
+        # The case page's chronology (cases/chronology.py).
+        register_case_entries()

@@ -11,7 +11,7 @@ discussion or an order's terms shown on the page leave their own trace.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 
 from cases.models import Case, Facet
@@ -62,9 +62,12 @@ def registered_panels() -> tuple[CasePanel, ...]:
     return tuple(sorted(_panels.values(), key=lambda panel: (panel.order, panel.key)))
 
 
-def panels_for(case: Case, user: User) -> list[tuple[CasePanel, Mapping[str, object]]]:
+def panels_for(
+    case: Case, user: User, *, also_record: Sequence[str] = ()
+) -> list[tuple[CasePanel, Mapping[str, object]]]:
     """The panels this user may see on this case, in order, each with its context; each one
-    shown is recorded (raises AuditUnavailable if it cannot be, and nothing is served)."""
+    shown is recorded (raises AuditUnavailable if it cannot be, and nothing is served), with
+    `also_record` (other needs the page showed, e.g. the chronology's) in the same insert."""
     visible_facets = facets_for(user, case)
     shown: list[tuple[CasePanel, Mapping[str, object]]] = []
     for panel in registered_panels():
@@ -78,7 +81,7 @@ def panels_for(case: Case, user: User) -> list[tuple[CasePanel, Mapping[str, obj
         user=user,
         object_type=object_type_of(Case),
         object_id=case.pk,
-        needs=[panel.facet for panel, _ in shown],
+        needs=[*(panel.facet for panel, _ in shown), *also_record],
     )
     return shown
 

@@ -196,6 +196,28 @@ def allocate(*, now: datetime) -> AllocationResult:
     )
 
 
+def first_meeting_for_new_case(*, priority: int, now: datetime) -> datetime | None:
+    """When a case referred now with `priority` would be discussed, as the waiting list and
+    the future meetings stand (the coordinator's capacity page): allocation's own plan with
+    one more referral in it. None when no meeting scheduled so far has room. Three queries."""
+    rooms, items = _rooms_and_items(now)
+    movable = {item["referral_id"] for item in items if not item["fixed"]}
+    fixed_referrals = {item["referral_id"] for item in items if item["fixed"]}
+    candidates = ClinicReferral.objects.filter(state=ClinicReferral.State.ACCEPTED).values(
+        "id", "case_id", "priority", "referred_at", "agenda_item__id"
+    )
+    waiting = [
+        Waiting(row["id"], row["case_id"], row["priority"], row["referred_at"])
+        for row in candidates
+        if row["id"] not in fixed_referrals
+        and (row["agenda_item__id"] is None or row["id"] in movable)
+    ]
+    # Referral id 0 never exists; it sorts last among equals of its age (referred now).
+    plan = plan_allocation([*waiting, Waiting(0, 0, priority, now)], list(rooms.values()))
+    placed = plan.get(0)
+    return rooms[placed[0]].starts_at if placed is not None else None
+
+
 # --- The capacity outlook ---------------------------------------------------------------------
 
 

@@ -28,3 +28,13 @@ class ClinicConfig(AppConfig):
                 context=clinic_panel_context,
             )
         )
+
+        from clinic.figures import register_clinic_figures
+
+        # The coordinator's dashboard (foundation/lib/figures.py).
+        register_clinic_figures()
+
+        from clinic.chronology import register_clinic_entries
+
+        # The case page's chronology (cases/chronology.py).
+        register_clinic_entries()

@@ -48,3 +48,13 @@ class OversightConfig(AppConfig):
         # Orders in force and the cases with an order file, read through legal's selectors
         # (legal never imports oversight).
         register_orders_provider(LEGAL_ORDERS)
+
+        from oversight.figures import register_oversight_figures
+
+        # The coordinator's dashboard (foundation/lib/figures.py).
+        register_oversight_figures()
+
+        from oversight.chronology import register_oversight_entries
+
+        # The case page's chronology (cases/chronology.py).
+        register_oversight_entries()

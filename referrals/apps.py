@@ -21,3 +21,13 @@ class ReferralsConfig(AppConfig):
                 context=referrals_panel_context,
             )
         )
+
+        from referrals.figures import register_referral_figures
+
+        # The coordinator's dashboard (foundation/lib/figures.py).
+        register_referral_figures()
+
+        from referrals.chronology import register_referral_entries
+
+        # The case page's chronology (cases/chronology.py).
+        register_referral_entries()

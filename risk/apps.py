@@ -29,3 +29,13 @@ class RiskConfig(AppConfig):
             )
         )
         checks.register(check_instrument_files)
+
+        from risk.figures import register_risk_figures
+
+        # The coordinator's dashboard (foundation/lib/figures.py).
+        register_risk_figures()
+
+        from risk.chronology import register_risk_entries
+
+        # The case page's chronology (cases/chronology.py).
+        register_risk_entries()

@@ -77,6 +77,16 @@ app.conf.beat_schedule = {
         "task": "legal.end_lapsed_orders",
         "schedule": crontab(hour=0, minute=20),
     },
+    # Recomputes the dashboard's summary tables (imports also refresh the log figures at once).
+    "dashboard-refresh-figures": {
+        "task": "dashboard.refresh_figures",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Generates last month's report for the coordinator on the 1st (06:00 UTC); frozen once made.
+    "dashboard-monthly-report": {
+        "task": "dashboard.monthly_report",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
     # Removes expired sessions from the database every night.
     "clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",

@@ -34,6 +34,12 @@ class NavItem:
 # Later issues add their pages here; each item names exactly the roles that may open it.
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(
+        "Dashboard",
+        "dashboard:dashboard",
+        frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD}),
+        "Queues, deadlines and monthly trends across the hub; capacity and evaluation.",
+    ),
+    NavItem(
         "Access audit",
         "audit:access_records",
         frozenset({Role.AUDITOR}),

@@ -18,4 +18,5 @@ urlpatterns = [
     path("clinic/", include("clinic.urls")),
     path("legal/", include("legal.urls")),
     path("oversight/", include("oversight.urls")),
+    path("dashboard/", include("stalking_hub.dashboard.urls")),
 ]

@@ -7,3 +7,7 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from training import notifications  # noqa: F401  (registers outbox handlers)
+        from training.figures import register_training_figures
+
+        # The coordinator's dashboard (foundation/lib/figures.py).
+        register_training_figures()

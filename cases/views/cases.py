@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import selectors, services
+from cases.chronology import chronology_for
 from cases.flags import flags_for_cases
 from cases.forms import (
     CaseEditForm,
@@ -18,7 +19,7 @@ from cases.forms import (
     CloseCaseForm,
     SearchForm,
 )
-from cases.models import Case, CaseParty, Facet, PartyRole
+from cases.models import Case, CaseParty, Facet, PartyRole, SignalKind
 from cases.outcomes import case_detection_state
 from cases.panels import panels_for
 from cases.permissions import (
@@ -77,12 +78,15 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
         record_consultations(
             user=user, object_type=object_type_of(Case), object_id=case.pk, needs=shown
         )
+    # Everything that happened on the case, merged by date, from every app's entry provider
+    # (cases/chronology.py); each provider shown is recorded like a panel, in the same insert.
+    chronology = chronology_for(case, user, facets=facets, record=False)
     panels = [
         (
             panel,
             render_to_string(panel.template, {**context, "case": case, "panel": panel}, request),
         )
-        for panel, context in panels_for(case, user)
+        for panel, context in panels_for(case, user, also_record=chronology.needs)
     ]
     return render(
         request,
@@ -109,6 +113,8 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
                 else []
             ),
             "panels": panels,
+            "chronology": chronology,
+            "signal_labels": dict(SignalKind.choices),
             "can_manage": can_manage_case(user),
         },
     )

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "clinic",
     "legal",
     "oversight",
+    "stalking_hub.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -355,6 +356,16 @@ HUB_CPD_TARGET_HOURS: int = env.int("HUB_CPD_TARGET_HOURS", default=30)
 HUB_CLINIC_SHARE_DAYS: int = env.int("HUB_CLINIC_SHARE_DAYS", default=14)
 HUB_CLINIC_TARGET_DAYS: int = env.int("HUB_CLINIC_TARGET_DAYS", default=14)
 HUB_CLINIC_GENERATE_MONTHS: int = env.int("HUB_CLINIC_GENERATE_MONTHS", default=6)
+
+# The coordinator's dashboard (docs/dashboard.md): the open cases one coordinator or solicitor
+# can own at once (the capacity page compares each caseload with it); the secret the
+# evaluation export keys its pseudonyms with (HMAC-SHA256). Without it outside development the
+# export refuses to run: pseudonyms keyed with a known value could be reversed by guessing.
+HUB_CAPACITY_COORDINATOR_CASES: int = env.int("HUB_CAPACITY_COORDINATOR_CASES", default=60)
+HUB_CAPACITY_SOLICITOR_CASES: int = env.int("HUB_CAPACITY_SOLICITOR_CASES", default=30)
+HUB_EVALUATION_KEY: str = env.str(
+    "HUB_EVALUATION_KEY", default="development-only-evaluation-key" if DEBUG else ""
+)
 
 # --- Logging: no personal data is ever logged; request ids tie log lines to access records. --
 LOGGING = {

@@ -9,6 +9,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stalki
 os.environ.setdefault("HUB_SSL_REDIRECT", "false")
 os.environ.setdefault("HUB_REQUIRE_MFA", "false")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
+os.environ.setdefault("HUB_EVALUATION_KEY", "test-only-evaluation-key")
 # Playwright's sync API runs an event loop in the test thread; live_server tests need this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -43,7 +43,8 @@ def test_force_officer_signs_in_with_the_force_account_and_signs_out(
         sub, email="casey.morgan@force.example", name="Casey Morgan", groups=["hub-coordinators"]
     )
     sign_in_at_provider(page, live_server.url, sub)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Casey Morgan")
+    # The coordinator lands on the dashboard.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     expect(page.get_by_text("Signed in as Hub coordinator")).to_be_visible()
     assert User.objects.get(sso_subject=sub).roles == [Role.COORDINATOR]
 

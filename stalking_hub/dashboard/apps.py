@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    name = "stalking_hub.dashboard"
+    label = "dashboard"
+    verbose_name = "Dashboard, evaluation and monthly reports"
+
+    def ready(self) -> None:
+        from cases.hooks import register_logs_changed
+        from stalking_hub.dashboard import summary
+
+        # After each import batch: refresh the figures that read crime logs (via the outbox).
+        register_logs_changed(summary.figures_after_logs_changed)
