@@ -33,3 +33,10 @@ class LegalConfig(AppConfig):
                 context=orders_panel_context,
             )
         )
+
+        from legal.chronology import register_legal_entries
+        from legal.figures import register_legal_figures
+
+        # The coordinator's dashboard (foundation/lib/figures.py) and the case chronology.
+        register_legal_figures()
+        register_legal_entries()

@@ -9,10 +9,11 @@ whatever the data size. The figures are plain functions of dates: callers decide
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -409,3 +410,19 @@ def subject_access_entries(person_id: int) -> list[SubjectAccessEntry]:
         )
         for file in files
     ]
+
+
+# --- What the hub's evaluation reads (stalking_hub/dashboard/evaluation.py) ------------------
+
+
+def orders_made_by_case(case_ids: Sequence[int]) -> dict[int, tuple[date, int]]:
+    """For each of these cases with an order made (any kind): the date of its first order and
+    how many orders were made (one query)."""
+    rows = (
+        ProtectiveOrder.objects.filter(file__case_id__in=case_ids)
+        .order_by()
+        .values("file__case_id")
+        .annotate(first=Min("made_on"), n=Count("pk"))
+        .values_list("file__case_id", "first", "n")
+    )
+    return {case_id: (first, n) for case_id, first, n in rows}

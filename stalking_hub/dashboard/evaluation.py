@@ -1,10 +1,11 @@
 """Built-in evaluation: does the hub work? (docs/dashboard.md, "Evaluation").
 
 Per case: the first hub intervention — the earliest of a review that joined a log to the case,
-a referral sent, or a clinic discussion (orders join when `legal` does) — and, in the 12 months
+a referral sent, a clinic discussion or an order made — and, in the 12 months
 after it, new incidents against the same victim (crime logs naming a victim of the case as
 victim, recorded after the intervention), whether any of the case's logs ended in a charge,
-and the ISAC exit outcome where the victim consented to the referral. A case with less than
+how many orders were made on it, and the ISAC exit outcome where the victim consented to the
+referral. A case with less than
 12 months of follow-up is marked and left out of the rates unless asked for.
 
 Cohorts compare the rates: opened before against on or after a date; discussed at the clinic
@@ -24,7 +25,7 @@ import io
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from cases.models import Case, CaseLog, CaseParty, LogParty, LogReview, PartyRol
 from cases.outcomes import DetectionState, log_detection_state
 from clinic.models import AgendaItem, ClinicReferral
 from foundation.accounts.models import Agency
+from legal.selectors import orders_made_by_case
 from referrals.models import Referral
 
 CHUNK = 2000
@@ -46,6 +48,7 @@ class Intervention:
     REVIEW = "review"
     REFERRAL = "referral"
     CLINIC = "clinic"
+    ORDER = "order"
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class CaseOutcome:
     new_incidents: int
     charged: bool
     discussed_at_clinic: bool
+    orders_made: int
     referred_to_isac: bool
     isac_exit: str  # the closure reason of a consented ISAC referral ("" if none)
 
@@ -68,6 +72,13 @@ class CaseOutcome:
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
     for start in range(0, len(ids), CHUNK):
         yield list(ids[start : start + CHUNK])
+
+
+def _order_moment(first_order: tuple[date, int] | None) -> datetime | None:
+    """An order's date as the start of that day (site time), to compare with the others."""
+    if first_order is None:
+        return None
+    return datetime.combine(first_order[0], time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _chunk_outcomes(cases: Sequence[Mapping[str, Any]], now: datetime) -> list[CaseOutcome]:
@@ -93,6 +104,7 @@ def _chunk_outcomes(cases: Sequence[Mapping[str, Any]], now: datetime) -> list[C
         .annotate(first=Min("meeting__starts_at"))
         .values_list("case_id", "first")
     )
+    orders = orders_made_by_case(ids)
     victims: dict[int, list[int]] = defaultdict(list)
     for case_id, person_id in CaseParty.objects.filter(
         case_id__in=ids, role=PartyRole.VICTIM
@@ -131,6 +143,7 @@ def _chunk_outcomes(cases: Sequence[Mapping[str, Any]], now: datetime) -> list[C
                 (reviews.get(case_id), Intervention.REVIEW),
                 (referrals.get(case_id), Intervention.REFERRAL),
                 (discussed.get(case_id), Intervention.CLINIC),
+                (_order_moment(orders.get(case_id)), Intervention.ORDER),
             )
             if moment is not None and moment <= now
         ]
@@ -162,6 +175,7 @@ def _chunk_outcomes(cases: Sequence[Mapping[str, Any]], now: datetime) -> list[C
                 new_incidents=new_incidents,
                 charged=case_id in charged,
                 discussed_at_clinic=case_id in discussed,
+                orders_made=orders[case_id][1] if case_id in orders else 0,
                 referred_to_isac=case_id in isac,
                 isac_exit=isac.get(case_id, ""),
             )
@@ -279,6 +293,7 @@ EXPORT_COLUMNS = (
     "new_incidents_12_months",
     "charged",
     "discussed_at_clinic",
+    "orders_made",
     "referred_to_isac_with_consent",
     "isac_exit_outcome",
 )
@@ -315,6 +330,7 @@ def export_row(outcome: CaseOutcome, key: bytes) -> list[str]:
         str(outcome.new_incidents),
         "yes" if outcome.charged else "no",
         "yes" if outcome.discussed_at_clinic else "no",
+        str(outcome.orders_made),
         "yes" if outcome.referred_to_isac else "no",
         outcome.isac_exit,
     ]

@@ -278,3 +278,34 @@ def test_bad_split_date_is_a_clear_message(client, coordinator):
     response = client.get(reverse("dashboard:evaluation"), {"split_on": "3025-01-01"})
     assert response.status_code == 200
     assert response.context["form"].errors["split_on"]
+
+
+def test_an_order_made_is_an_intervention_and_counted(solicitor, coordinator):
+    """A case whose only intervention is an order made on 2 Feb 2025 (interim, then full on
+    1 Mar): the first intervention is the order, at the start of its day; two orders made."""
+    from cases.models import Case
+    from legal import services as legal_services
+    from tests.legal.conftest import open_spo
+
+    case = CaseFactory(owner=coordinator, current_risk="high")
+    CaseParty.objects.create(case=case, person=PersonFactory(), role=PartyRole.SUSPECT)
+    file = open_spo(case, solicitor)
+    for key in ("prepare", "apply"):
+        legal_services.transition_file(
+            file=file, key=key, on=date(2025, 1, 25), reasons="r", by=solicitor, now=NOW
+        )
+    legal_services.record_order(
+        file=file,
+        kind="interim",
+        made_on=date(2025, 2, 2),
+        fixed_end_on=date(2025, 3, 30),
+        by=solicitor,
+        now=NOW,
+    )
+    legal_services.record_order(
+        file=file, kind="full", made_on=date(2025, 3, 1), fixed_end_on=None, by=solicitor, now=NOW
+    )
+    outcome = outcome_of(Case.objects.get(pk=case.pk))
+    assert outcome.first_intervention == "order"
+    assert outcome.first_intervention_at == datetime(2025, 2, 2, tzinfo=UTC)  # London: GMT
+    assert outcome.orders_made == 2
