@@ -61,14 +61,14 @@ class OrderFile(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="order_files")
     respondent = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=16, choices=OrderKind.choices, default=OrderKind.SPO)
-    state = models.CharField(max_length=16, choices=FileState.choices)
-    ended_reason = models.CharField(max_length=16, choices=EndedReason.choices, blank=True)
+    kind = models.CharField(max_length=16, choices=OrderKind, default=OrderKind.SPO)
+    state = models.CharField(max_length=16, choices=FileState)
+    ended_reason = models.CharField(max_length=16, choices=EndedReason, blank=True)
     # A decision not to apply is always explained ("high risk but no SPO").
     not_applied_reasons = models.TextField(blank=True)
     # SPA 2019 s.1: the applying chief officer's force and its basis.
     applying_force = models.CharField(max_length=100, blank=True)
-    force_basis = models.CharField(max_length=16, choices=ForceBasis.choices, blank=True)
+    force_basis = models.CharField(max_length=16, choices=ForceBasis, blank=True)
     other_force_liaison = models.TextField(
         blank=True, help_text="When another force applies: who liaises, and how."
     )
@@ -192,7 +192,7 @@ class ProtectiveOrder(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
     )
     ended_on = models.DateField(null=True, blank=True)
-    ended_reason = models.CharField(max_length=16, choices=EndedReason.choices, blank=True)
+    ended_reason = models.CharField(max_length=16, choices=EndedReason, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -301,7 +301,7 @@ class Breach(models.Model):
     log = models.ForeignKey(
         "cases.CrimeLog", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    response = models.CharField(max_length=16, choices=PoliceResponse.choices, blank=True)
+    response = models.CharField(max_length=16, choices=PoliceResponse, blank=True)
     sentence = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
@@ -381,8 +381,8 @@ class LegalEvent(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     on = models.DateField()
     # A state change: where it led, and why a file ended (the figures count these).
-    to_state = models.CharField(max_length=16, choices=FileState.choices, blank=True)
-    ended_reason = models.CharField(max_length=16, choices=EndedReason.choices, blank=True)
+    to_state = models.CharField(max_length=16, choices=FileState, blank=True)
+    ended_reason = models.CharField(max_length=16, choices=EndedReason, blank=True)
     summary = models.CharField(max_length=300)
     victim_told_on = models.DateField(null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
