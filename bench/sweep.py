@@ -4,8 +4,8 @@
     python bench/sweep.py --rows 1000000  # 1M rows (about 25 minutes with generation)
 
 It creates a scratch database (`<dev database>_bench`, dropped and re-created), generates a
-synthetic feed with bench/feedgen.py, and times, each in a fresh `manage.py import_logs`
-process whose peak memory (max RSS) is read from the kernel:
+synthetic feed with its own pinned generator (bench/sweepfeed.py, fixed seed), and times, each
+in a fresh `manage.py import_logs` process whose peak memory (max RSS) is read from the kernel:
 
 1. a plain Postgres COPY of the same file into an unindexed table: the physical limit;
 2. the first import into the empty database (parse, validate, upsert, link parties, evaluate
@@ -31,7 +31,7 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stalking_hub.demo.feedgen import generate_feed  # noqa: E402
+from bench.sweepfeed import generate_feed  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/stalking_hub"
 
