@@ -4,7 +4,8 @@
     python bench/sweep.py --rows 1000000  # 1M rows (about 25 minutes with generation)
 
 It creates a scratch database (`<dev database>_bench`, dropped and re-created), generates a
-synthetic feed with its own pinned generator (bench/sweepfeed.py, fixed seed), and times, each
+synthetic feed with the pinned default generator (stalking_hub/demo/feedgen.py, fixed seed;
+tests/lib/test_feedgen_pinned.py fails if its output moves), and times, each
 in a fresh `manage.py import_logs` process whose peak memory (max RSS) is read from the kernel:
 
 1. a plain Postgres COPY of the same file into an unindexed table: the physical limit;
@@ -31,7 +32,7 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.sweepfeed import generate_feed  # noqa: E402
+from stalking_hub.demo.feedgen import generate_feed  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/stalking_hub"
 
