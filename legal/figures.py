@@ -4,7 +4,7 @@ deadlines — hearings and notification deadlines — overdue, today and this we
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from foundation.lib.figures import (
@@ -13,12 +13,20 @@ from foundation.lib.figures import (
     FigureLink,
     TrendFigure,
     add_months,
+    count_by_month,
     deadline_count,
     month_start,
     register_figure,
 )
 from legal import selectors
-from legal.models import Hearing, Notification
+from legal.models import (
+    SPO_KINDS,
+    FileState,
+    Hearing,
+    LegalEvent,
+    Notification,
+    ProtectiveOrder,
+)
 from legal.permissions import can_manage_legal
 
 
@@ -26,20 +34,18 @@ def _last_day(month: date) -> date:
     return add_months(month_start(month), 1) - timedelta(days=1)
 
 
-def _monthly(
-    pick: Callable[[selectors.SpoFigures], int],
-) -> Callable[[date, date], dict[date, int]]:
-    """One of the SPO series from `spo_figures_by_month` (four queries for every month)."""
-
-    def monthly(first: date, last: date) -> dict[date, int]:
-        months = selectors.spo_figures_by_month(start=month_start(first), end=_last_day(last))
-        return {month: pick(figures) for month, figures in months.items() if pick(figures)}
-
-    return monthly
+def spo_applied_by_month(first: date, last: date) -> Mapping[date, int]:
+    """SPO applications by the month of the step to *applied* (as `spo_figures_by_month`)."""
+    applications = LegalEvent.objects.filter(
+        kind=LegalEvent.Kind.STATE, to_state=FileState.APPLIED, file__kind__in=SPO_KINDS
+    )
+    return count_by_month(applications, "on", first, last)
 
 
-spo_applied_by_month = _monthly(lambda figures: figures.applied)
-spo_granted_by_month = _monthly(lambda figures: figures.interim + figures.full)
+def spo_granted_by_month(first: date, last: date) -> Mapping[date, int]:
+    """Interim and full SPOs made, by the month the court made them."""
+    orders = ProtectiveOrder.objects.filter(file__kind__in=SPO_KINDS)
+    return count_by_month(orders, "made_on", first, last)
 
 
 def breaches_by_month(first: date, last: date) -> Mapping[date, int]:
