@@ -8,8 +8,6 @@ rendering (docs/clinic.md, "Packs").
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.utils import timezone
 
@@ -21,18 +19,6 @@ from foundation.audit.access import object_type_of
 from foundation.audit.models import AccessRecord
 from foundation.audit.services import record_access
 from foundation.lib.pdf import render_pdf
-
-POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", re.IGNORECASE)
-PHONE = re.compile(r"(?:(?:\+|00)44\s?|\b0)(?:\d[\s-]?){9,10}\b")
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-WITHHELD = "[contact details withheld]"
-
-
-def redact(text: str) -> str:
-    """Free text with anything shaped like a postcode, phone number or e-mail blacked out."""
-    for pattern in (EMAIL, PHONE, POSTCODE):
-        text = pattern.sub(WITHHELD, text)
-    return text
 
 
 def _record_disclosures(user: User, case_ids: list[int], *, justification: str) -> None:

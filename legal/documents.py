@@ -17,7 +17,6 @@ the XML parser out of the dependencies (docs/legal.md, "Documents").
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,19 +27,8 @@ from django.utils import timezone
 
 from foundation.accounts.models import User
 from foundation.lib.pdf import render_pdf
+from foundation.lib.redaction import redact
 from legal.models import ForceBasis, OrderFile
-
-POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", re.IGNORECASE)
-PHONE = re.compile(r"(?:(?:\+|00)44\s?|\b0)(?:\d[\s-]?){9,10}\b")
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-WITHHELD = "[contact details withheld]"
-
-
-def redact(text: str) -> str:
-    """Free text with anything shaped like an e-mail, phone number or postcode withheld."""
-    for pattern in (EMAIL, PHONE, POSTCODE):
-        text = pattern.sub(WITHHELD, text)
-    return text
 
 
 def _lines(text: str) -> list[str]:

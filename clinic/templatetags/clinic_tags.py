@@ -2,7 +2,7 @@
 
 from django import template
 
-from clinic.packs import redact as redact_text
+from foundation.lib.redaction import redact as redact_text
 
 register = template.Library()
 

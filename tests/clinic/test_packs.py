@@ -11,9 +11,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cases.models import PersonAddress
-from clinic.packs import PHONE, POSTCODE
 from clinic.services.agenda import record_research
 from foundation.audit.models import AccessRecord
+from foundation.lib.redaction import PHONE, POSTCODE
 from tests.clinic.conftest import VICTIM_ADDRESS, VICTIM_POSTCODE
 
 pytestmark = pytest.mark.django_db
