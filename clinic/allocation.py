@@ -124,22 +124,28 @@ def _rooms_and_items(now: datetime) -> tuple[dict[int, Room], list[dict[str, Any
     return rooms, items
 
 
+def _waiting(items: list[dict[str, Any]]) -> list[Waiting]:
+    """The accepted referrals allocation may place: those not yet on an agenda, and those on
+    an agenda whose item is not fixed (one query)."""
+    movable = {item["referral_id"] for item in items if not item["fixed"]}
+    fixed = {item["referral_id"] for item in items if item["fixed"]}
+    candidates = ClinicReferral.objects.filter(state=ClinicReferral.State.ACCEPTED).values(
+        "id", "case_id", "priority", "referred_at", "agenda_item__id"
+    )
+    return [
+        Waiting(row["id"], row["case_id"], row["priority"], row["referred_at"])
+        for row in candidates
+        if row["id"] not in fixed and (row["agenda_item__id"] is None or row["id"] in movable)
+    ]
+
+
 @transaction.atomic
 def allocate(*, now: datetime) -> AllocationResult:
     """Plan and write the allocation (on demand and nightly). Idempotent: run twice, the
     second run changes nothing."""
     rooms, items = _rooms_and_items(now)
     movable = {item["referral_id"]: item for item in items if not item["fixed"]}
-    fixed_referrals = {item["referral_id"] for item in items if item["fixed"]}
-    candidates = ClinicReferral.objects.filter(state=ClinicReferral.State.ACCEPTED).values(
-        "id", "case_id", "priority", "referred_at", "agenda_item__id"
-    )
-    waiting = [
-        Waiting(row["id"], row["case_id"], row["priority"], row["referred_at"])
-        for row in candidates
-        if row["id"] not in fixed_referrals
-        and (row["agenda_item__id"] is None or row["id"] in movable)
-    ]
+    waiting = _waiting(items)
     plan = plan_allocation(waiting, list(rooms.values()))
 
     def slot(meeting_id: int, position: int) -> datetime:
@@ -201,17 +207,7 @@ def first_meeting_for_new_case(*, priority: int, now: datetime) -> datetime | No
     the future meetings stand (the coordinator's capacity page): allocation's own plan with
     one more referral in it. None when no meeting scheduled so far has room. Three queries."""
     rooms, items = _rooms_and_items(now)
-    movable = {item["referral_id"] for item in items if not item["fixed"]}
-    fixed_referrals = {item["referral_id"] for item in items if item["fixed"]}
-    candidates = ClinicReferral.objects.filter(state=ClinicReferral.State.ACCEPTED).values(
-        "id", "case_id", "priority", "referred_at", "agenda_item__id"
-    )
-    waiting = [
-        Waiting(row["id"], row["case_id"], row["priority"], row["referred_at"])
-        for row in candidates
-        if row["id"] not in fixed_referrals
-        and (row["agenda_item__id"] is None or row["id"] in movable)
-    ]
+    waiting = _waiting(items)
     # Referral id 0 never exists; it sorts last among equals of its age (referred now).
     plan = plan_allocation([*waiting, Waiting(0, 0, priority, now)], list(rooms.values()))
     placed = plan.get(0)
