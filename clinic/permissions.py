@@ -97,7 +97,7 @@ def can_list_actions(user: User) -> bool:
 def _only_oversight(user: User) -> bool:
     # The auditor sees the clinic only through the access audit; the admin manages reference
     # data, not cases (docs/access.md).
-    return set(user.roles) <= {Role.AUDITOR, Role.ADMIN}
+    return set(user.roles) <= {Role.AUDITOR, Role.INFORMATION_MANAGER, Role.ADMIN}
 
 
 # --- Clinic referrals -------------------------------------------------------------------------

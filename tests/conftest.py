@@ -88,6 +88,11 @@ def auditor(home_force: Agency) -> User:
 
 
 @pytest.fixture
+def information_manager(home_force: Agency) -> User:
+    return _persona(Role.INFORMATION_MANAGER, home_force)
+
+
+@pytest.fixture
 def admin_user(home_force: Agency) -> User:
     return _persona(Role.ADMIN, home_force, is_staff=True, is_superuser=True)
 

@@ -37,6 +37,7 @@ ROLE_AGENCY_KINDS: dict[str, frozenset[str]] = {
     Role.CHAMPION: _POLICE,
     Role.TRAINER: _POLICE,
     Role.AUDITOR: _POLICE,
+    Role.INFORMATION_MANAGER: _POLICE,
     Role.ISAC: frozenset({Agency.Kind.ISAC_SERVICE}),
     Role.PARTNER: frozenset(Agency.Kind.values) - _POLICE,
 }

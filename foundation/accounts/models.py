@@ -26,6 +26,9 @@ class Role(models.TextChoices):
     OFFICER = "officer", "Officer"
     TRAINER = "trainer", "Learning & development"
     AUDITOR = "auditor", "Information management auditor"
+    # Retention, review and disposal, and subject rights (docs/information-management.md):
+    # separate from the auditor, who keeps the access audit and must not dispose of it.
+    INFORMATION_MANAGER = "information_manager", "Information manager"
     ADMIN = "admin", "System administrator"
 
 

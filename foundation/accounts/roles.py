@@ -50,6 +50,11 @@ def is_auditor(user: User) -> bool:
     return _holds(user, (Role.AUDITOR,))
 
 
+def is_information_manager(user: User) -> bool:
+    """Reviews records due under the retention rules, disposes, answers subject-rights requests."""
+    return _holds(user, (Role.INFORMATION_MANAGER,))
+
+
 def is_tactical_lead(user: User) -> bool:
     """The tactical lead (or whoever covers the role now: `User.has_role` counts covers)."""
     return _holds(user, (Role.TACTICAL_LEAD,))

@@ -56,6 +56,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     # Manages Neighbourhood Policing South: sees that team's training compliance.
     DemoUser("manager", "Insp Kit Marsh", POLICE, (Role.OFFICER,), is_manager=True),
     DemoUser("auditor", "Morgan Blake", POLICE, (Role.AUDITOR,)),
+    DemoUser("records", "Priya Anand", POLICE, (Role.INFORMATION_MANAGER,)),
     DemoUser("admin", "System Admin", POLICE, (Role.ADMIN,), is_staff=True),
 )
 
