@@ -29,3 +29,8 @@ class CasesConfig(AppConfig):
 
         # The case page's chronology (cases/chronology.py).
         register_case_entries()
+
+        from cases.records import register_case_records
+
+        # Information management: record types, retention rules, subject access.
+        register_case_records()

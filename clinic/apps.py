@@ -38,3 +38,8 @@ class ClinicConfig(AppConfig):
 
         # The case page's chronology (cases/chronology.py).
         register_clinic_entries()
+
+        from clinic.records import register_clinic_records
+
+        # Information management: record types, retention rules, subject access.
+        register_clinic_records()

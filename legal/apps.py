@@ -40,3 +40,8 @@ class LegalConfig(AppConfig):
         # The coordinator's dashboard (foundation/lib/figures.py) and the case chronology.
         register_legal_figures()
         register_legal_entries()
+
+        from legal.records import register_legal_records
+
+        # Information management: record types, retention rules, subject access.
+        register_legal_records()

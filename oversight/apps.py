@@ -58,3 +58,8 @@ class OversightConfig(AppConfig):
 
         # The case page's chronology (cases/chronology.py).
         register_oversight_entries()
+
+        from oversight.records import register_oversight_records
+
+        # Information management: record types, retention rules, subject access.
+        register_oversight_records()

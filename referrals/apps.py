@@ -31,3 +31,8 @@ class ReferralsConfig(AppConfig):
 
         # The case page's chronology (cases/chronology.py).
         register_referral_entries()
+
+        from referrals.records import register_referral_records
+
+        # Information management: record types, retention rules, subject access.
+        register_referral_records()

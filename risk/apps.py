@@ -39,3 +39,8 @@ class RiskConfig(AppConfig):
 
         # The case page's chronology (cases/chronology.py).
         register_risk_entries()
+
+        from risk.records import register_risk_records
+
+        # Information management: record types, retention rules, subject access.
+        register_risk_records()

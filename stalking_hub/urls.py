@@ -9,6 +9,7 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("accounts/", include("foundation.accounts.urls")),
     path("audit/", include("foundation.audit.urls")),
+    path("records/", include("foundation.records.urls")),
     path("admin/", admin.site.urls),
     path("logs/imports/", include(feed_urlpatterns)),
     path("", include("cases.urls")),

@@ -11,3 +11,8 @@ class TrainingConfig(AppConfig):
 
         # The coordinator's dashboard (foundation/lib/figures.py).
         register_training_figures()
+
+        from training.records import register_training_records
+
+        # Information management: record types, retention rules, subject access.
+        register_training_records()

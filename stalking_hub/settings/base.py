@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "foundation.accounts",
     "foundation.audit",
     "foundation.outbox",
+    "foundation.records",
     "stalking_hub.demo",
     "cases",
     "risk",
@@ -324,6 +325,16 @@ HUB_HOME_AREAS: list[str] = [
         "HUB_HOME_AREAS", default=["NS-NORTH", "NS-SOUTH", "NS-EAST", "NS-WEST", "NS-CITY"]
     )
 ]
+# Information management (docs/information-management.md): crime-log copies on no case, not
+# confirmed stalking and unchanged by the feed for this many years expire by rule; access
+# records are kept this many years; the disposal job deletes this many records per transaction.
+HUB_CRIME_LOG_EXPIRY_YEARS: int = env.int("HUB_CRIME_LOG_EXPIRY_YEARS", default=2)
+HUB_ACCESS_RECORD_YEARS: int = env.int("HUB_ACCESS_RECORD_YEARS", default=7)
+HUB_DISPOSAL_BATCH: int = env.int("HUB_DISPOSAL_BATCH", default=200)
+if min(HUB_CRIME_LOG_EXPIRY_YEARS, HUB_ACCESS_RECORD_YEARS, HUB_DISPOSAL_BATCH) < 1:
+    raise ImproperlyConfigured(
+        "HUB_CRIME_LOG_EXPIRY_YEARS, HUB_ACCESS_RECORD_YEARS and HUB_DISPOSAL_BATCH must be 1 or more."
+    )
 # How often the tactical lead reviews each high-risk case's investigation (docs/oversight.md).
 HUB_OVERSIGHT_REVIEW_DAYS: int = env.int("HUB_OVERSIGHT_REVIEW_DAYS", default=14)
 # The folder the log sweep reads feed files from (every 15 minutes).

@@ -1,0 +1,474 @@
+"""Writes of information management: listing what is due, retaining, disposing, purging old
+access records, subject-access requests and rectification (docs/information-management.md)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pgtrigger
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, ProtectedError, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from foundation.accounts.models import User
+from foundation.audit.access import Need
+from foundation.audit.models import AccessRecord
+from foundation.audit.services import record_access
+from foundation.outbox.services import enqueue, outbox_handler
+from foundation.records.models import (
+    AccessRecordDisposal,
+    RecordReview,
+    RectificationRequest,
+    RetentionRule,
+    SubjectAccessItem,
+    SubjectAccessRequest,
+    Tombstone,
+)
+from foundation.records.registry import (
+    SubjectEntry,
+    person_index,
+    record_type,
+    record_types,
+    years_before,
+)
+from foundation.records.rules import RuleInForce, rules_in_force
+
+logger = logging.getLogger(__name__)
+
+# Inserting review rows: bounded batches, whatever the number due.
+INSERT_BATCH = 2000
+# A disposal claim older than this is taken again (a killed worker's batch).
+DISPOSAL_LEASE = timedelta(minutes=15)
+
+
+class RecordsError(ValueError):
+    """A broken rule of information management (shown to the user as is)."""
+
+
+# --- Review ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueReport:
+    listed: int  # records newly due (or due again after their retention date)
+    queued_by_rule: int  # automatic types queued for disposal without a review
+
+
+def list_due_reviews(*, now: datetime) -> DueReport:
+    """The beat job's work: mark every record due under its rule (set-based per type).
+
+    A record already listed stays as it is; one retained until a date now passed is due
+    again. Automatic types (crime-log copies the hub never used) are queued for disposal by
+    the rule. Safe to run twice or concurrently (a unique row per record)."""
+    listed = queued = 0
+    today = timezone.localdate(now)
+    for rule in rules_in_force():
+        if rule.years is None:
+            continue
+        kind = rule.record_type
+        due_ids = kind.due(now, rule.years).values_list("pk", flat=True)
+        state = RecordReview.State.QUEUED if kind.automatic else RecordReview.State.DUE
+        reason = f"Expired by rule: {rule.description}" if kind.automatic else ""
+        with transaction.atomic():
+            # Retained records whose date has come: due again (the decision stays in history).
+            again = RecordReview.objects.filter(
+                record_type=kind.key,
+                state=RecordReview.State.RETAINED,
+                review_on__lte=today,
+                object_id__in=due_ids,
+            ).update(state=state, due_since=now, reason=reason, decided_by=None, decided_at=None)
+            known = RecordReview.objects.filter(record_type=kind.key).values("object_id")
+            fresh = list(due_ids.exclude(pk__in=known))
+            for start in range(0, len(fresh), INSERT_BATCH):
+                created = RecordReview.objects.bulk_create(
+                    [
+                        RecordReview(
+                            record_type=kind.key,
+                            object_id=pk,
+                            state=state,
+                            due_since=now,
+                            reason=reason,
+                            decided_at=now if kind.automatic else None,
+                        )
+                        for pk in fresh[start : start + INSERT_BATCH]
+                    ],
+                    ignore_conflicts=True,
+                )
+                if kind.automatic:
+                    queued += len(created)
+                else:
+                    listed += len(created)
+            if kind.automatic:
+                queued += again
+            else:
+                listed += again
+    logger.info("Retention review: %s newly due, %s queued by rule", listed, queued)
+    return DueReport(listed=listed, queued_by_rule=queued)
+
+
+@transaction.atomic
+def retain_records(
+    *, reviews: Sequence[RecordReview], reason: str, review_on: date, by: User, now: datetime
+) -> int:
+    """Keep these records with a reason until a new review date. Raises RecordsError."""
+    reason = reason.strip()
+    if not reason:
+        raise RecordsError("Give the reason for keeping these records.")
+    if review_on <= timezone.localdate(now):
+        raise RecordsError("The next review date must be after today.")
+    ids = [r.pk for r in reviews]
+    return RecordReview.objects.filter(
+        pk__in=ids, state__in=[RecordReview.State.DUE, RecordReview.State.BLOCKED]
+    ).update(
+        state=RecordReview.State.RETAINED,
+        reason=reason[:500],
+        review_on=review_on,
+        decided_by=by,
+        decided_at=now,
+    )
+
+
+@transaction.atomic
+def queue_disposal(*, reviews: Sequence[RecordReview], reason: str, by: User, now: datetime) -> int:
+    """Decide to dispose of these records; the disposal job deletes them in batches."""
+    ids = [r.pk for r in reviews]
+    queued = RecordReview.objects.filter(
+        pk__in=ids, state__in=[RecordReview.State.DUE, RecordReview.State.BLOCKED]
+    ).update(
+        state=RecordReview.State.QUEUED,
+        reason=reason.strip()[:500] or "Disposed on review",
+        decided_by=by,
+        decided_at=now,
+        claimed_at=None,
+    )
+    if queued:
+        # Committed with the decision: the disposal runs even if the broker is down now.
+        enqueue(run_disposal)
+    return queued
+
+
+@dataclass(frozen=True)
+class DisposalReport:
+    disposed: int
+    blocked: int
+    batches: int
+
+
+def _claim_batch(*, now: datetime, size: int) -> list[RecordReview]:
+    """Claim the next batch of one record type, dependants first (an atomic UPDATE with a
+    lease: a killed worker's claim is taken again once the lease has passed)."""
+    order = [t.key for t in record_types()]
+    stale = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - DISPOSAL_LEASE)
+    for key in order:
+        candidates = list(
+            RecordReview.objects.filter(stale, record_type=key, state=RecordReview.State.QUEUED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not candidates:
+            continue
+        claimed = RecordReview.objects.filter(stale, pk__in=candidates).update(claimed_at=now)
+        if claimed:
+            return list(
+                RecordReview.objects.filter(pk__in=candidates, claimed_at=now).order_by("pk")
+            )
+    return []
+
+
+def _rules_by_key() -> dict[str, RuleInForce]:
+    return {rule.record_type.key: rule for rule in rules_in_force()}
+
+
+def _dispose_batch(batch: list[RecordReview], rule: RuleInForce, now: datetime) -> tuple[int, int]:
+    """Dispose of one claimed batch in one transaction: the records (history included), a
+    tombstone and an access record for each, the reviews marked disposed. Records another
+    still hangs on are marked blocked, the rest disposed."""
+    kind = rule.record_type
+    disposable: list[RecordReview] = []
+    blocked: list[RecordReview] = []
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                kind.dispose([r.object_id for r in batch], now)
+            disposable = batch
+        except ProtectedError:
+            # One by one, to find which are held by another record.
+            for review in batch:
+                try:
+                    with transaction.atomic():
+                        kind.dispose([review.object_id], now)
+                    disposable.append(review)
+                except ProtectedError:
+                    blocked.append(review)
+        Tombstone.objects.bulk_create(
+            [
+                Tombstone(
+                    record_type=kind.key,
+                    object_id=r.object_id,
+                    disposed_at=now,
+                    rule=rule.description[:300],
+                    decided_by_id=r.decided_by_id,
+                    reason=r.reason,
+                )
+                for r in disposable
+            ],
+            ignore_conflicts=True,
+        )
+        for review in disposable:
+            record_access(
+                user=review.decided_by,
+                action=AccessRecord.Action.CONSULT,
+                object_type=kind.key,
+                object_id=review.object_id,
+                need="dispose",
+                justification=f"Disposed under the retention rule: {rule.description}",
+            )
+        RecordReview.objects.filter(pk__in=[r.pk for r in disposable]).update(
+            state=RecordReview.State.DISPOSED, claimed_at=None
+        )
+        RecordReview.objects.filter(pk__in=[r.pk for r in blocked]).update(
+            state=RecordReview.State.BLOCKED,
+            claimed_at=None,
+            reason="Another record still hangs on this one: review or dispose of it first.",
+        )
+    return len(disposable), len(blocked)
+
+
+def dispose_queued(*, now: datetime, batch_size: int | None = None) -> DisposalReport:
+    """Dispose of every queued record, a batch per transaction. Restartable: a batch killed
+    mid-way rolls back whole and is claimed again after the lease; a disposed record has its
+    tombstone and is never disposed twice."""
+    size = batch_size or settings.HUB_DISPOSAL_BATCH
+    rules = _rules_by_key()
+    disposed = blocked = batches = 0
+    while batch := _claim_batch(now=now, size=size):
+        done, held = _dispose_batch(batch, rules[batch[0].record_type], now)
+        disposed += done
+        blocked += held
+        batches += 1
+    logger.info("Disposal: %s disposed, %s blocked, %s batches", disposed, blocked, batches)
+    return DisposalReport(disposed=disposed, blocked=blocked, batches=batches)
+
+
+@outbox_handler("records.dispose_queued")
+def run_disposal() -> None:
+    """The outbox's follow-up of a decision to dispose (the nightly job catches any left)."""
+    dispose_queued(now=timezone.now())
+
+
+# --- Access records past their own period -------------------------------------------------
+
+
+ACCESS_RECORD_TRIGGER = "audit.AccessRecord:access_record_append_only"
+
+
+def dispose_old_access_records(*, now: datetime, batch_size: int = 5000) -> int:
+    """Delete access records older than HUB_ACCESS_RECORD_YEARS, a batch per transaction,
+    leaving a count per month. The one exception to the append-only trigger: it is lifted
+    for this statement only, in this transaction only (docs/information-management.md)."""
+    years = settings.HUB_ACCESS_RECORD_YEARS
+    cutoff = years_before(now, years)
+    total = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                AccessRecord.objects.filter(at__lt=cutoff)
+                .order_by("at", "id")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            counts = (
+                AccessRecord.objects.filter(pk__in=ids)
+                .annotate(month=TruncMonth("at"))
+                .order_by()
+                .values_list("month")
+                .annotate(n=Count("pk"))
+            )
+            rows = [
+                AccessRecordDisposal(
+                    month=month.date() if isinstance(month, datetime) else month,
+                    count=n,
+                    disposed_at=now,
+                    kept_years=years,
+                )
+                for month, n in counts
+            ]
+            with pgtrigger.ignore(ACCESS_RECORD_TRIGGER):
+                deleted, _ = AccessRecord.objects.filter(pk__in=ids).delete()
+            AccessRecordDisposal.objects.bulk_create(rows)
+            total += deleted
+    if total:
+        logger.info("Access records past %s years deleted: %s", years, total)
+    return total
+
+
+# --- Retention rules ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_rule(*, key: str, years: int, basis: str, notes: str, by: User) -> RetentionRule:
+    """Change the years (and wording) of one record type's rule. Raises RecordsError."""
+    kind = record_type(key)
+    if kind.rule.years_setting:
+        raise RecordsError(f"This rule's years come from the setting {kind.rule.years_setting}.")
+    if not 1 <= years <= 100:
+        raise RecordsError("Give a number of years between 1 and 100.")
+    rule, _ = RetentionRule.objects.update_or_create(
+        record_type=key,
+        defaults={"years": years, "basis": basis.strip() or kind.rule.basis, "notes": notes, "updated_by": by},
+    )
+    return rule
+
+
+# --- Subject rights -------------------------------------------------------------------------
+
+
+def find_subject_entries(person_ids: Collection[int]) -> list[SubjectEntry]:
+    """Everything every app holds about these persons (ids expanded through merges)."""
+    index = person_index()
+    ids = index.expand(person_ids) if index is not None else set(person_ids)
+    entries: list[SubjectEntry] = []
+    for kind in record_types():
+        entries.extend(kind.subject_access(ids))
+    return entries
+
+
+@transaction.atomic
+def open_subject_access_request(
+    *, person_ids: Collection[int], description: str, received_on: date, by: User, now: datetime
+) -> SubjectAccessRequest:
+    """Record a request and what the search finds now, for the information manager to redact."""
+    if not person_ids:
+        raise RecordsError("Choose at least one person record.")
+    index = person_index()
+    expanded = sorted(index.expand(person_ids) if index is not None else set(person_ids))
+    request = SubjectAccessRequest.objects.create(
+        reference=f"SAR-{now:%Y%m%d%H%M%S}",
+        received_on=received_on,
+        person_ids=expanded,
+        subject_description=description[:300],
+        created_by=by,
+    )
+    request.reference = f"SAR-{now:%Y}-{request.pk:05d}"
+    request.save(update_fields=["reference"])
+    SubjectAccessItem.objects.bulk_create(
+        [
+            SubjectAccessItem(
+                request=request,
+                record_type=entry.record_type,
+                object_id=entry.object_id,
+                role=entry.role[:100],
+                at=_as_datetime(entry.at),
+                summary=entry.summary,
+                details="\n".join(f"{label}: {value}" for label, value in entry.details),
+            )
+            for entry in find_subject_entries(expanded)
+        ]
+    )
+    return request
+
+
+def _as_datetime(value: date | datetime | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return timezone.make_aware(datetime(value.year, value.month, value.day))
+
+
+@transaction.atomic
+def redact_item(
+    *, item: SubjectAccessItem, include: bool, details: str, note: str, by: User
+) -> SubjectAccessItem:
+    """The information manager's redaction of one item (the request must still be open)."""
+    if item.request.state != SubjectAccessRequest.State.OPEN:
+        raise RecordsError("This request has been disclosed; open a new one to disclose again.")
+    if not include and not note.strip():
+        raise RecordsError("Say why this record is withheld (the exemption relied on).")
+    item.include = include
+    item.details = details
+    item.redaction_note = note.strip()[:300]
+    item.save(update_fields=["include", "details", "redaction_note"])
+    return item
+
+
+@transaction.atomic
+def record_disclosure(
+    *, request: SubjectAccessRequest, fmt: str, by: User, now: datetime
+) -> SubjectAccessRequest:
+    """The bundle leaves the hub: an access record (a disclosure) for the request and each
+    record it includes, written before anything is served."""
+    included = list(request.items.filter(include=True).values_list("record_type", "object_id"))
+    record_access(
+        user=by,
+        action=AccessRecord.Action.DISCLOSE,
+        object_type="records.subjectaccessrequest",
+        object_id=request.pk,
+        need=Need.DISCLOSE,
+        justification=f"Subject-access bundle ({fmt}), {len(included)} records",
+    )
+    for record_type_key, object_id in included:
+        record_access(
+            user=by,
+            action=AccessRecord.Action.DISCLOSE,
+            object_type=record_type_key,
+            object_id=object_id,
+            need=Need.DISCLOSE,
+            justification=f"Subject-access request {request.reference}",
+        )
+    if request.state == SubjectAccessRequest.State.OPEN:
+        request.state = SubjectAccessRequest.State.DISCLOSED
+        request.disclosed_at = now
+        request.save(update_fields=["state", "disclosed_at"])
+    return request
+
+
+@transaction.atomic
+def record_rectification_request(
+    *,
+    record_type_key: str,
+    object_id: int,
+    requested_change: str,
+    received_on: date,
+    subject_request: SubjectAccessRequest | None,
+    by: User,
+) -> RectificationRequest:
+    """Record a request to correct a record (DPA 2018 s.46). Raises RecordsError."""
+    try:
+        record_type(record_type_key)
+    except KeyError:
+        raise RecordsError("Choose a record type the hub holds.") from None
+    if not requested_change.strip():
+        raise RecordsError("Say what the subject asks to be corrected.")
+    return RectificationRequest.objects.create(
+        record_type=record_type_key,
+        object_id=object_id,
+        requested_change=requested_change.strip(),
+        received_on=received_on,
+        subject_request=subject_request,
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def decide_rectification(
+    *, request: RectificationRequest, state: str, action_taken: str, by: User, now: datetime
+) -> RectificationRequest:
+    """Record what was done: rectified (the correction made in the record's own app) or
+    refused, with the reason. Raises RecordsError."""
+    if request.state != RectificationRequest.State.OPEN:
+        raise RecordsError("This request has already been decided.")
+    if state not in {RectificationRequest.State.RECTIFIED, RectificationRequest.State.REFUSED}:
+        raise RecordsError("Choose rectified or refused.")
+    if not action_taken.strip():
+        raise RecordsError("Say what was corrected, or why the request is refused.")
+    request.state = state
+    request.action_taken = action_taken.strip()
+    request.decided_by = by
+    request.decided_at = now
+    request.save(update_fields=["state", "action_taken", "decided_by", "decided_at"])
+    return request
