@@ -46,6 +46,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "Who consulted or disclosed which record, when and why.",
     ),
     NavItem(
+        "Information management",
+        "records:reviews",
+        frozenset({Role.INFORMATION_MANAGER}),
+        "Records due for review under the retention rules; subject access and rectification.",
+    ),
+    NavItem(
         "Administration",
         "admin:index",
         frozenset({Role.ADMIN}),
