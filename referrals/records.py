@@ -51,7 +51,10 @@ def referral_entries(person_ids: Collection[int]) -> list[SubjectEntry]:
         Referral.objects.filter(case__parties__person_id__in=person_ids)
         .distinct()
         .select_related("case", "agency")
-        .annotate(contacts=Count("contacts", distinct=True), plans=Count("safety_plans", distinct=True))
+        .annotate(
+            n_contacts=Count("contacts", distinct=True),
+            n_plans=Count("safety_plans", distinct=True),
+        )
         .order_by("pk")
     )
     return [
@@ -71,10 +74,10 @@ def referral_entries(person_ids: Collection[int]) -> list[SubjectEntry]:
                 (
                     "ISAC casework",
                     (
-                        f"{r.contacts} contacts and {r.plans} safety plans are held by "
+                        f"{r.n_contacts} contacts and {r.n_plans} safety plans are held by "
                         f"{r.agency.name} as data controller: refer the request to them."
                     )
-                    if r.contacts or r.plans
+                    if r.n_contacts or r.n_plans
                     else "",
                 ),
             ),
