@@ -40,9 +40,7 @@ def expired_log_copies(now: datetime, years: int) -> QuerySet[CrimeLog]:
 
 
 def closed_cases_due(now: datetime, years: int) -> QuerySet[Case]:
-    return Case.objects.filter(
-        status=Case.Status.CLOSED, closed_at__lte=years_before(now, years)
-    )
+    return Case.objects.filter(status=Case.Status.CLOSED, closed_at__lte=years_before(now, years))
 
 
 def log_reviews_due(now: datetime, years: int) -> QuerySet[LogReview]:
@@ -148,7 +146,9 @@ def log_entries(person_ids: Collection[int]) -> list[SubjectEntry]:
             object_id=party.log_id,
             role=party.get_role_display(),
             at=party.log.recorded_at,
-            summary=f"Crime log {party.log.reference}: {party.log.offence or party.log.offence_code}",
+            summary=(
+                f"Crime log {party.log.reference}: {party.log.offence or party.log.offence_code}"
+            ),
             details=(
                 ("Name as recorded", party.name),
                 ("Date of birth as recorded", str(party.date_of_birth or "")),
@@ -190,7 +190,8 @@ def search_persons(name: str, date_of_birth: date | None) -> list[PersonMatch]:
             person_id=c.person_id,
             description=(
                 f"{persons[c.person_id].name}, born "
-                f"{persons[c.person_id].date_of_birth or 'unknown'} (person #{c.person_id}; {c.reason})"
+                f"{persons[c.person_id].date_of_birth or 'unknown'} "
+                f"(person #{c.person_id}; {c.reason})"
             ),
         )
         for c in found

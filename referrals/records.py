@@ -29,7 +29,14 @@ from referrals.models import (
 )
 
 # The ISAC service's casework on a referral, disposed of with it (each protects the referral).
-CASEWORK = (Contact, SpecialistRiskAssessment, SafetyPlan, SupportNeed, JusticeMilestone, OutcomeMeasure)
+CASEWORK = (
+    Contact,
+    SpecialistRiskAssessment,
+    SafetyPlan,
+    SupportNeed,
+    JusticeMilestone,
+    OutcomeMeasure,
+)
 
 
 def referrals_due(now: datetime, years: int) -> QuerySet[Referral]:
@@ -99,9 +106,7 @@ def dispose_advice(ids: Sequence[int], now: datetime) -> int:
 def advice_entries(person_ids: Collection[int]) -> list[SubjectEntry]:
     """Advice requests about a crime log that names the persons (one query)."""
     requests = (
-        AdviceRequest.objects.filter(
-            Q(crime_log__parties__person_id__in=person_ids)
-        )
+        AdviceRequest.objects.filter(Q(crime_log__parties__person_id__in=person_ids))
         .distinct()
         .order_by("pk")
     )

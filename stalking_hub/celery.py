@@ -14,7 +14,10 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Lists records due for review under the retention rules, queues crime-log copies expired
     # by rule, disposes of queued records and of access records past their period (02:30 UTC).
-    "review-retention": {"task": "records.review_retention", "schedule": crontab(hour=2, minute=30)},
+    "review-retention": {
+        "task": "records.review_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Proves beat and a worker are alive; /health/ reports workers separately.
     "heartbeat": {"task": "hub.heartbeat", "schedule": 60.0},
     # Publishes follow-up work that could not reach the broker when it was committed.

@@ -68,7 +68,9 @@ class SubjectRequestForm(forms.Form):
 
     def __init__(self, *args: object, matches: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["person_ids"].choices = matches
+        field = self.fields["person_ids"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = matches
 
 
 class RedactionForm(forms.Form):

@@ -140,7 +140,9 @@ class SubjectAccessRequest(models.Model):
     person_ids = models.JSONField(default=list)  # the subject's person records, merges included
     subject_description = models.CharField(max_length=300)
     state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(db_default=Now())
     disclosed_at = models.DateTimeField(null=True, blank=True)
 
@@ -160,7 +162,9 @@ class SubjectAccessRequest(models.Model):
 class SubjectAccessItem(models.Model):
     """One record found for a request, as the bundle will show it, after redaction."""
 
-    request = models.ForeignKey(SubjectAccessRequest, on_delete=models.CASCADE, related_name="items")
+    request = models.ForeignKey(
+        SubjectAccessRequest, on_delete=models.CASCADE, related_name="items"
+    )
     record_type = models.CharField(max_length=64)
     object_id = models.BigIntegerField()
     role = models.CharField(max_length=100)
@@ -195,7 +199,9 @@ class RectificationRequest(models.Model):
     requested_change = models.TextField()
     state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
     action_taken = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -47,9 +47,12 @@ class TypeCounts:
 def counts_by_type(user: User) -> list[TypeCounts]:
     """For each registered type, how many records are due, retained, queued, disposed (one
     query)."""
-    rows = _scoped(user, RecordReview.objects.all()).order_by().values(
-        "record_type", "state"
-    ).annotate(n=Count("pk"))
+    rows = (
+        _scoped(user, RecordReview.objects.all())
+        .order_by()
+        .values("record_type", "state")
+        .annotate(n=Count("pk"))
+    )
     by: dict[tuple[str, str], int] = {(r["record_type"], r["state"]): r["n"] for r in rows}
     State = RecordReview.State
     return [

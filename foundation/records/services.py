@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pgtrigger
 from django.conf import settings
@@ -321,7 +321,12 @@ def update_rule(*, key: str, years: int, basis: str, notes: str, by: User) -> Re
         raise RecordsError("Give a number of years between 1 and 100.")
     rule, _ = RetentionRule.objects.update_or_create(
         record_type=key,
-        defaults={"years": years, "basis": basis.strip() or kind.rule.basis, "notes": notes, "updated_by": by},
+        defaults={
+            "years": years,
+            "basis": basis.strip() or kind.rule.basis,
+            "notes": notes,
+            "updated_by": by,
+        },
     )
     return rule
 
@@ -377,7 +382,7 @@ def open_subject_access_request(
 def _as_datetime(value: date | datetime | None) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
-    return timezone.make_aware(datetime(value.year, value.month, value.day))
+    return timezone.make_aware(datetime.combine(value, time()))
 
 
 @transaction.atomic

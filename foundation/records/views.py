@@ -22,6 +22,7 @@ from foundation.records.forms import (
     RuleForm,
     SubjectRequestForm,
 )
+from foundation.records.models import SubjectAccessItem
 from foundation.records.permissions import (
     RecordsNeed,
     can_manage_records,
@@ -149,17 +150,16 @@ def subject_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             for m in index.search(search.cleaned_data["name"], search.cleaned_data["date_of_birth"])
         ]
     form = SubjectRequestForm(request.POST or None, matches=matches)
-    if request.method == "POST":
-        # The choices are those of the search just run (its query string is kept on POST).
-        if form.is_valid():
-            subject = services.open_subject_access_request(
-                person_ids=[int(pk) for pk in form.cleaned_data["person_ids"]],
-                description=form.cleaned_data["description"],
-                received_on=form.cleaned_data["received_on"],
-                by=request.user,
-                now=timezone.now(),
-            )
-            return redirect(subject)
+    # The choices are those of the search just run (its query string is kept on POST).
+    if request.method == "POST" and form.is_valid():
+        subject = services.open_subject_access_request(
+            person_ids=[int(pk) for pk in form.cleaned_data["person_ids"]],
+            description=form.cleaned_data["description"],
+            received_on=form.cleaned_data["received_on"],
+            by=request.user,
+            now=timezone.now(),
+        )
+        return redirect(subject)
     return render(
         request,
         "records/subject_request_list.html",
@@ -177,7 +177,17 @@ def subject_request_detail(request: AuthenticatedHttpRequest, request_id: int) -
     subject = get_subject_request_for_user(request.user, request_id)
     items = list(subject.items.all())
     forms = [
-        (item, RedactionForm(initial={"include": item.include, "details": item.details, "note": item.redaction_note}, prefix=f"i{item.pk}"))
+        (
+            item,
+            RedactionForm(
+                initial={
+                    "include": item.include,
+                    "details": item.details,
+                    "note": item.redaction_note,
+                },
+                prefix=f"i{item.pk}",
+            ),
+        )
         for item in items
     ]
     labels = {t.key: t.label for t in record_types()}
@@ -208,16 +218,16 @@ def subject_item_redact(
     return redirect(subject)
 
 
-def _bundle_rows(subject_id: int, items: list[object]) -> list[list[object]]:
+def _bundle_rows(items: list[SubjectAccessItem]) -> list[list[object]]:
     labels = {t.key: t.label for t in record_types()}
     return [
         [
-            labels.get(item.record_type, item.record_type),  # type: ignore[attr-defined]
-            item.object_id,  # type: ignore[attr-defined]
-            item.role,  # type: ignore[attr-defined]
-            item.at.date() if item.at else "",  # type: ignore[attr-defined]
-            item.summary,  # type: ignore[attr-defined]
-            item.details,  # type: ignore[attr-defined]
+            labels.get(item.record_type, item.record_type),
+            item.object_id,
+            item.role,
+            item.at.date() if item.at else "",
+            item.summary,
+            item.details,
         ]
         for item in items
     ]
@@ -232,7 +242,7 @@ def subject_bundle(request: AuthenticatedHttpRequest, request_id: int, fmt: str)
     subject = get_subject_request_for_user(request.user, request_id, need=RecordsNeed.DISCLOSE)
     services.record_disclosure(request=subject, fmt=fmt, by=request.user, now=timezone.now())
     items = list(subject.items.filter(include=True))
-    rows = _bundle_rows(subject.pk, items)
+    rows = _bundle_rows(items)
     if fmt == "csv":
         body = csv_bytes(["Record type", "Number", "Role", "Date", "Summary", "Details"], rows)
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")

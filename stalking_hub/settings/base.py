@@ -333,7 +333,8 @@ HUB_ACCESS_RECORD_YEARS: int = env.int("HUB_ACCESS_RECORD_YEARS", default=7)
 HUB_DISPOSAL_BATCH: int = env.int("HUB_DISPOSAL_BATCH", default=200)
 if min(HUB_CRIME_LOG_EXPIRY_YEARS, HUB_ACCESS_RECORD_YEARS, HUB_DISPOSAL_BATCH) < 1:
     raise ImproperlyConfigured(
-        "HUB_CRIME_LOG_EXPIRY_YEARS, HUB_ACCESS_RECORD_YEARS and HUB_DISPOSAL_BATCH must be 1 or more."
+        "HUB_CRIME_LOG_EXPIRY_YEARS, HUB_ACCESS_RECORD_YEARS and HUB_DISPOSAL_BATCH "
+        "must be 1 or more."
     )
 # How often the tactical lead reviews each high-risk case's investigation (docs/oversight.md).
 HUB_OVERSIGHT_REVIEW_DAYS: int = env.int("HUB_OVERSIGHT_REVIEW_DAYS", default=14)

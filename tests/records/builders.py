@@ -20,7 +20,9 @@ def closed_case(at: datetime) -> Case:
     return CaseFactory(closed=True, closed_at=at)
 
 
-def order_file(at: datetime, *, respondent: Person | None = None, case: Case | None = None) -> OrderFile:
+def order_file(
+    at: datetime, *, respondent: Person | None = None, case: Case | None = None
+) -> OrderFile:
     """An ended file whose one order ran to `at`'s date (its fixed end)."""
     solicitor = UserFactory(roles=["solicitor"])
     file = OrderFile.objects.create(

@@ -43,7 +43,11 @@ def case_with_history() -> tuple[Case, Person, CrimeLog]:
 
 def queue(key: str, object_id: int, by) -> RecordReview:
     return RecordReview.objects.create(
-        record_type=key, object_id=object_id, state="queued", decided_by=by, decided_at=NOW,
+        record_type=key,
+        object_id=object_id,
+        state="queued",
+        decided_by=by,
+        decided_at=NOW,
         reason="Past its retention period",
     )
 
@@ -56,7 +60,8 @@ def test_disposing_a_case_leaves_nothing_in_history_and_keeps_a_tombstone(inform
 
     report = services.dispose_queued(now=NOW)
 
-    assert report.disposed == 1 and report.blocked == 0
+    assert report.disposed == 1
+    assert report.blocked == 0
     assert not Case.objects.filter(pk=case.pk).exists()
     # Its log (on no other case) and the person no record names any more go too.
     assert not CrimeLog.objects.filter(pk=log.pk).exists()
@@ -72,7 +77,9 @@ def test_disposing_a_case_leaves_nothing_in_history_and_keeps_a_tombstone(inform
     assert "review 6 years after the case closed" in stone.rule
     assert RecordReview.objects.get(object_id=case.pk, record_type="cases.case").state == "disposed"
     # Audited: an access record of the disposal, with the rule.
-    record = AccessRecord.objects.get(object_type="cases.case", object_id=str(case.pk), need="dispose")
+    record = AccessRecord.objects.get(
+        object_type="cases.case", object_id=str(case.pk), need="dispose"
+    )
     assert record.user == information_manager
     assert "retention rule" in record.justification
 
@@ -91,7 +98,8 @@ def test_a_case_with_an_assessment_is_blocked_until_the_assessment_goes(informat
     assessment = RiskAssessmentFactory(case=case)
     queue("cases.case", case.pk, information_manager)
     report = services.dispose_queued(now=NOW)
-    assert report.blocked == 1 and report.disposed == 0
+    assert report.blocked == 1
+    assert report.disposed == 0
     assert Case.objects.filter(pk=case.pk).exists()
     review = RecordReview.objects.get(record_type="cases.case", object_id=case.pk)
     assert review.state == "blocked"
@@ -156,7 +164,11 @@ def test_disposal_resumed_after_a_kill(information_manager, monkeypatch):
 
 def test_tombstones_are_append_only(information_manager):
     stone = Tombstone.objects.create(
-        record_type="cases.case", object_id=1, disposed_at=NOW, rule="r", decided_by=information_manager
+        record_type="cases.case",
+        object_id=1,
+        disposed_at=NOW,
+        rule="r",
+        decided_by=information_manager,
     )
     with pytest.raises(ProgrammingError), transaction.atomic():
         Tombstone.objects.filter(pk=stone.pk).delete()
@@ -172,8 +184,12 @@ def test_access_records_past_their_period_go_with_a_count_per_month(settings):
     ]
     boundary = datetime(2019, 3, 2, 9, 0, tzinfo=UTC)  # exactly 7 years before NOW: kept
     for at in [*old, boundary]:
-        AccessRecord.objects.create(at=at, user=user, action="consult", object_type="cases.case", object_id="1")
-    recent = AccessRecord.objects.create(user=user, action="consult", object_type="cases.case", object_id="2")
+        AccessRecord.objects.create(
+            at=at, user=user, action="consult", object_type="cases.case", object_id="1"
+        )
+    recent = AccessRecord.objects.create(
+        user=user, action="consult", object_type="cases.case", object_id="2"
+    )
 
     deleted = services.dispose_old_access_records(now=NOW, batch_size=2)
 
@@ -191,7 +207,10 @@ def test_access_records_past_their_period_go_with_a_count_per_month(settings):
 
 def test_the_append_only_trigger_still_refuses_everyone_else():
     record = AccessRecord.objects.create(
-        at=datetime(2001, 1, 1, tzinfo=UTC), action="consult", object_type="cases.case", object_id="1"
+        at=datetime(2001, 1, 1, tzinfo=UTC),
+        action="consult",
+        object_type="cases.case",
+        object_id="1",
     )
     with pytest.raises(ProgrammingError), transaction.atomic():
         AccessRecord.objects.filter(pk=record.pk).delete()
@@ -202,9 +221,21 @@ def test_retain_needs_a_reason_and_a_future_date(information_manager):
     case = BUILDERS["cases.case"](ANCHOR)
     review = RecordReview.objects.create(record_type="cases.case", object_id=case.pk)
     with pytest.raises(services.RecordsError):
-        services.retain_records(reviews=[review], reason=" ", review_on=NOW.date() + timedelta(days=5), by=information_manager, now=NOW)
+        services.retain_records(
+            reviews=[review],
+            reason=" ",
+            review_on=NOW.date() + timedelta(days=5),
+            by=information_manager,
+            now=NOW,
+        )
     with pytest.raises(services.RecordsError):
-        services.retain_records(reviews=[review], reason="Live appeal", review_on=NOW.date(), by=information_manager, now=NOW)
+        services.retain_records(
+            reviews=[review],
+            reason="Live appeal",
+            review_on=NOW.date(),
+            by=information_manager,
+            now=NOW,
+        )
     review.refresh_from_db()
     assert review.state == "due"
     # The database refuses a retention without its reason and date, whatever the code path.
@@ -212,7 +243,9 @@ def test_retain_needs_a_reason_and_a_future_date(information_manager):
         RecordReview.objects.filter(pk=review.pk).update(state="retained")
 
 
-def test_queue_disposal_enqueues_the_job_through_the_outbox(information_manager, django_capture_on_commit_callbacks):
+def test_queue_disposal_enqueues_the_job_through_the_outbox(
+    information_manager, django_capture_on_commit_callbacks
+):
     from foundation.outbox.models import OutboxMessage
 
     case = BUILDERS["cases.case"](ANCHOR)
@@ -220,4 +253,5 @@ def test_queue_disposal_enqueues_the_job_through_the_outbox(information_manager,
     services.queue_disposal(reviews=[review], reason="", by=information_manager, now=NOW)
     assert OutboxMessage.objects.filter(handler="records.dispose_queued").count() == 1
     review.refresh_from_db()
-    assert review.state == "queued" and review.decided_by == information_manager
+    assert review.state == "queued"
+    assert review.decided_by == information_manager

@@ -61,7 +61,9 @@ def test_changing_a_rule_moves_the_boundary(information_manager):
     record = BUILDERS["cases.case"](ANCHOR)
     now = ANCHOR.replace(year=ANCHOR.year + 4)
     assert record.pk not in due_ids("cases.case", now, years_for("cases.case", None))
-    update_rule(key="cases.case", years=4, basis="after the case closed", notes="", by=information_manager)
+    update_rule(
+        key="cases.case", years=4, basis="after the case closed", notes="", by=information_manager
+    )
     assert record.pk in due_ids("cases.case", now, 4)
     with time_machine.travel(now, tick=False):
         list_due_reviews(now=now)
@@ -106,7 +108,8 @@ def test_a_crime_log_on_a_case_or_confirmed_never_expires_by_rule():
 def test_the_crime_log_expiry_years_come_from_the_setting(settings):
     settings.HUB_CRIME_LOG_EXPIRY_YEARS = 5
     rule = {r.record_type.key: r for r in rules_in_force()}["cases.crimelog"]
-    assert rule.years == 5 and rule.from_setting == "HUB_CRIME_LOG_EXPIRY_YEARS"
+    assert rule.years == 5
+    assert rule.from_setting == "HUB_CRIME_LOG_EXPIRY_YEARS"
 
 
 def test_listing_is_idempotent_and_expired_log_copies_are_queued_by_the_rule(settings):
@@ -115,9 +118,13 @@ def test_listing_is_idempotent_and_expired_log_copies_are_queued_by_the_rule(set
     now = ANCHOR.replace(year=ANCHOR.year + 10)
     first = list_due_reviews(now=now)
     second = list_due_reviews(now=now)
-    assert first.listed >= 1 and first.queued_by_rule >= 1
-    assert second.listed == 0 and second.queued_by_rule == 0
-    assert RecordReview.objects.get(record_type="cases.crimelog", object_id=log.pk).state == "queued"
+    assert first.listed >= 1
+    assert first.queued_by_rule >= 1
+    assert second.listed == 0
+    assert second.queued_by_rule == 0
+    assert (
+        RecordReview.objects.get(record_type="cases.crimelog", object_id=log.pk).state == "queued"
+    )
     assert RecordReview.objects.get(record_type="cases.case", object_id=case.pk).state == "due"
 
 

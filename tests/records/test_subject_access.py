@@ -27,7 +27,9 @@ NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 def subject() -> tuple[Person, Person]:
     """A victim recorded twice, the duplicate merged into the survivor."""
     survivor = PersonFactory(name="Imogen Trask", date_of_birth=date(1990, 4, 1))
-    duplicate = PersonFactory(name="Imogen Trask", date_of_birth=date(1990, 4, 1), merged_into=survivor)
+    duplicate = PersonFactory(
+        name="Imogen Trask", date_of_birth=date(1990, 4, 1), merged_into=survivor
+    )
     case = CaseFactory(summary="Followed home repeatedly.")
     CaseParty.objects.create(case=case, person=survivor, role="victim")
     log = CrimeLogFactory(narrative="IP followed from the station by the suspect.")
@@ -65,22 +67,31 @@ def test_privileged_notes_are_noted_never_disclosed(subject):
     entries = services.find_subject_entries([survivor.pk])
     legal = next(e for e in entries if e.record_type == "legal.orderfile")
     text = " ".join(v for _, v in legal.details)
-    assert "withheld" in text and "Counsel" not in text
+    assert "withheld" in text
+    assert "Counsel" not in text
 
 
 def test_a_request_redacted_and_disclosed_is_recorded(client, information_manager, subject):
     survivor, duplicate = subject
     request = services.open_subject_access_request(
-        person_ids=[survivor.pk], description="Letter of 1 Nov", received_on=date(2026, 11, 1),
-        by=information_manager, now=NOW,
+        person_ids=[survivor.pk],
+        description="Letter of 1 Nov",
+        received_on=date(2026, 11, 1),
+        by=information_manager,
+        now=NOW,
     )
     assert set(request.person_ids) == {survivor.pk, duplicate.pk}
     items = list(request.items.all())
     withheld = next(i for i in items if i.record_type == "risk.riskassessment")
     with pytest.raises(services.RecordsError):
-        services.redact_item(item=withheld, include=False, details="", note="", by=information_manager)
+        services.redact_item(
+            item=withheld, include=False, details="", note="", by=information_manager
+        )
     services.redact_item(
-        item=withheld, include=False, details="", note="s.45(4)(b): would prejudice an investigation",
+        item=withheld,
+        include=False,
+        details="",
+        note="s.45(4)(b): would prejudice an investigation",
         by=information_manager,
     )
     client.force_login(information_manager)
@@ -90,19 +101,26 @@ def test_a_request_redacted_and_disclosed_is_recorded(client, information_manage
     assert "IP followed from the station" in body
     assert "Risk assessments" not in body
     disclosed = AccessRecord.objects.filter(action="disclose", user=information_manager)
-    assert disclosed.filter(object_type="records.subjectaccessrequest", object_id=str(request.pk)).exists()
+    assert disclosed.filter(
+        object_type="records.subjectaccessrequest", object_id=str(request.pk)
+    ).exists()
     assert disclosed.filter(object_type="cases.crimelog").exists()
     assert not disclosed.filter(object_type="risk.riskassessment").exists()
     request.refresh_from_db()
     assert request.state == SubjectAccessRequest.State.DISCLOSED
     response = client.post(reverse("records:subject_bundle", args=[request.pk, "pdf"]))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
     # Disclosed: no more redaction.
     with pytest.raises(services.RecordsError):
-        services.redact_item(item=items[0], include=True, details="x", note="", by=information_manager)
+        services.redact_item(
+            item=items[0], include=True, details="x", note="", by=information_manager
+        )
 
 
-def test_a_person_search_finds_the_subject_and_opens_a_request(client, information_manager, subject):
+def test_a_person_search_finds_the_subject_and_opens_a_request(
+    client, information_manager, subject
+):
     survivor, _ = subject
     client.force_login(information_manager)
     url = reverse("records:subject_requests") + "?name=Imogen+Trask&date_of_birth=1990-04-01"
@@ -111,10 +129,15 @@ def test_a_person_search_finds_the_subject_and_opens_a_request(client, informati
     assert f'value="{survivor.pk}"'.encode() in response.content
     response = client.post(
         url,
-        {"person_ids": [str(survivor.pk)], "description": "Email of 2 Nov", "received_on": "2026-11-01"},
+        {
+            "person_ids": [str(survivor.pk)],
+            "description": "Email of 2 Nov",
+            "received_on": "2026-11-01",
+        },
     )
     request = SubjectAccessRequest.objects.get()
-    assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == request.get_absolute_url()
     assert request.items.count() >= 7
 
 
@@ -131,7 +154,12 @@ def test_rectification_is_recorded_and_decided(client, information_manager):
     client.force_login(information_manager)
     response = client.post(
         reverse("records:rectifications"),
-        {"record_type": "cases.case", "object_id": "12", "requested_change": "Date of birth is wrong", "received_on": "2026-11-01"},
+        {
+            "record_type": "cases.case",
+            "object_id": "12",
+            "requested_change": "Date of birth is wrong",
+            "received_on": "2026-11-01",
+        },
     )
     rectification = RectificationRequest.objects.get()
     assert response.status_code == 302
@@ -140,16 +168,24 @@ def test_rectification_is_recorded_and_decided(client, information_manager):
     assert response.status_code == 200
     rectification.refresh_from_db()
     assert rectification.state == "open"
-    response = client.post(url, {"state": "rectified", "action_taken": "Corrected on the person record."})
+    response = client.post(
+        url, {"state": "rectified", "action_taken": "Corrected on the person record."}
+    )
     rectification.refresh_from_db()
-    assert rectification.state == "rectified" and rectification.decided_by == information_manager
+    assert rectification.state == "rectified"
+    assert rectification.decided_by == information_manager
 
 
 def test_rectification_of_an_unknown_type_is_refused(client, information_manager):
     client.force_login(information_manager)
     response = client.post(
         reverse("records:rectifications"),
-        {"record_type": "cases.nothing", "object_id": "1", "requested_change": "x", "received_on": "2026-11-01"},
+        {
+            "record_type": "cases.nothing",
+            "object_id": "1",
+            "requested_change": "x",
+            "received_on": "2026-11-01",
+        },
     )
     assert response.status_code == 200
     assert not RectificationRequest.objects.exists()

@@ -23,8 +23,11 @@ ANCHOR = datetime(2012, 1, 5, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def sar(information_manager) -> SubjectAccessRequest:
     request = SubjectAccessRequest.objects.create(
-        reference="SAR-2026-00001", received_on=date(2026, 1, 2), person_ids=[],
-        subject_description="Letter", created_by=information_manager,
+        reference="SAR-2026-00001",
+        received_on=date(2026, 1, 2),
+        person_ids=[],
+        subject_description="Letter",
+        created_by=information_manager,
     )
     request.items.create(record_type="cases.case", object_id=1, role="victim", summary="Case SH-1")
     return request
@@ -33,8 +36,11 @@ def sar(information_manager) -> SubjectAccessRequest:
 @pytest.fixture
 def rectification(information_manager) -> RectificationRequest:
     return RectificationRequest.objects.create(
-        received_on=date(2026, 1, 2), record_type="cases.case", object_id=1,
-        requested_change="Wrong date of birth", recorded_by=information_manager,
+        received_on=date(2026, 1, 2),
+        record_type="cases.case",
+        object_id=1,
+        requested_change="Wrong date of birth",
+        recorded_by=information_manager,
     )
 
 
@@ -67,7 +73,8 @@ def test_every_page_opens_for_the_information_manager_only(client, persona, sar,
             assert response.status_code in (200, 302), url
             continue
         assert response.status_code == 404, (url, persona.roles)
-        assert b"Letter" not in response.content and b"Wrong date" not in response.content
+        assert b"Letter" not in response.content
+        assert b"Wrong date" not in response.content
         assert b"<table" not in response.content
         written = AccessRecord.objects.filter(pk__gt=before, user=persona)
         assert not written.filter(outcome="allowed").exists(), url
@@ -98,10 +105,13 @@ def test_the_rule_page_saves_and_refuses_bad_years(client, information_manager):
     response = client.post(url, {"years": "0", "basis": "after the case closed"})
     assert response.status_code == 200
     assert RetentionRule.objects.get(record_type="cases.case").years == 6
-    response = client.post(url, {"years": "8", "basis": "after the case closed", "notes": "MoPI group 2"})
+    response = client.post(
+        url, {"years": "8", "basis": "after the case closed", "notes": "MoPI group 2"}
+    )
     assert response.status_code == 302
     rule = RetentionRule.objects.get(record_type="cases.case")
-    assert rule.years == 8 and rule.updated_by == information_manager
+    assert rule.years == 8
+    assert rule.updated_by == information_manager
 
 
 @pytest.mark.parametrize(
@@ -136,12 +146,16 @@ def test_the_admin_never_opens_a_subject_access_request(client, admin_user, sar)
 
 def due_reviews(n: int) -> list[RecordReview]:
     return [
-        RecordReview.objects.create(record_type="cases.case", object_id=BUILDERS["cases.case"](ANCHOR).pk)
+        RecordReview.objects.create(
+            record_type="cases.case", object_id=BUILDERS["cases.case"](ANCHOR).pk
+        )
         for _ in range(n)
     ]
 
 
-def test_the_review_list_runs_the_same_queries_at_two_sizes(client, information_manager, django_assert_num_queries):
+def test_the_review_list_runs_the_same_queries_at_two_sizes(
+    client, information_manager, django_assert_num_queries
+):
     client.force_login(information_manager)
     due_reviews(2)
     client.get(reverse("records:reviews"))  # warm caches (session, content types)
@@ -163,7 +177,12 @@ def test_retain_in_bulk_from_the_page(client, information_manager):
     on = (timezone.localdate() + timedelta(days=400)).isoformat()
     response = client.post(
         reverse("records:reviews"),
-        {"review": [r.pk for r in reviews[:2]], "decision": "retain", "reason": "Appeal pending", "review_on": on},
+        {
+            "review": [r.pk for r in reviews[:2]],
+            "decision": "retain",
+            "reason": "Appeal pending",
+            "review_on": on,
+        },
     )
     assert response.status_code == 302
     states = dict(RecordReview.objects.values_list("pk", "state"))
@@ -196,10 +215,14 @@ def test_a_review_id_that_does_not_exist_is_a_recorded_404(client, information_m
     )
     assert response.status_code == 404
     assert RecordReview.objects.get().state == "due"
-    assert AccessRecord.objects.filter(object_type="records.recordreview", object_id="999999", outcome="denied").exists()
+    assert AccessRecord.objects.filter(
+        object_type="records.recordreview", object_id="999999", outcome="denied"
+    ).exists()
 
 
-def test_navigation_shows_information_management_to_its_role_only(client, information_manager, auditor):
+def test_navigation_shows_information_management_to_its_role_only(
+    client, information_manager, auditor
+):
     client.force_login(information_manager)
     labels = [i.label for i in client.get(reverse("home")).context["nav_items"]]
     assert "Information management" in labels
