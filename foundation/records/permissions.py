@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from enum import StrEnum
 
 from foundation.accounts.models import User
 from foundation.accounts.roles import is_information_manager
 from foundation.audit.access import open_door, open_doors
+from foundation.audit.models import AccessRecord
+from foundation.audit.services import record_access
 from foundation.records.models import RecordReview, RectificationRequest, SubjectAccessRequest
+from foundation.records.registry import PersonMatch, person_index
 
 
 class RecordsNeed(StrEnum):
@@ -16,6 +20,7 @@ class RecordsNeed(StrEnum):
     CHANGE = "change"
     DISCLOSE = "disclose"
     REVIEW = "review"
+    SUBJECT_SEARCH = "subject_search"
 
 
 def can_manage_records(user: User) -> bool:
@@ -58,3 +63,23 @@ def get_reviews_for_user(user: User, pks: Collection[object]) -> list[RecordRevi
         need=RecordsNeed.REVIEW,
         permitted=can_manage_records(user),
     )
+
+
+def find_subject_persons_for_user(
+    user: User, name: str, date_of_birth: date | None
+) -> list[PersonMatch]:
+    """Person records matching a subject-access search, for the information manager (nothing
+    otherwise). Each person shown is recorded as consulted (need `subject_search`)."""
+    index = person_index()
+    if not can_manage_records(user) or index is None:
+        return []
+    matches = index.search(name, date_of_birth)
+    for match in matches:
+        record_access(
+            user=user,
+            action=AccessRecord.Action.CONSULT,
+            object_type="cases.person",
+            object_id=match.person_id,
+            need=RecordsNeed.SUBJECT_SEARCH,
+        )
+    return matches

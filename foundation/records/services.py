@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 import pgtrigger
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, ProtectedError, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -75,6 +75,7 @@ def list_due_reviews(*, now: datetime) -> DueReport:
         state = RecordReview.State.QUEUED if kind.automatic else RecordReview.State.DUE
         reason = f"Expired by rule: {rule.description}" if kind.automatic else ""
         with transaction.atomic():
+            _bulk_trigger_settings()
             # Retained records whose date has come: due again (the decision stays in history).
             again = RecordReview.objects.filter(
                 record_type=kind.key,
@@ -109,6 +110,13 @@ def list_due_reviews(*, now: datetime) -> DueReport:
                 listed += again
     logger.info("Retention review: %s newly due, %s queued by rule", listed, queued)
     return DueReport(listed=listed, queued_by_rule=queued)
+
+
+def _bulk_trigger_settings() -> None:
+    """Give the history triggers' session settings a value, so a transaction writing many
+    tracked rows stays linear (docs: PACKAGES, pghistory in large transactions)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL pgtrigger.ignore = '{}'")
 
 
 @transaction.atomic

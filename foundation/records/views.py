@@ -26,11 +26,12 @@ from foundation.records.models import SubjectAccessItem
 from foundation.records.permissions import (
     RecordsNeed,
     can_manage_records,
+    find_subject_persons_for_user,
     get_rectification_for_user,
     get_reviews_for_user,
     get_subject_request_for_user,
 )
-from foundation.records.registry import person_index, record_type, record_types
+from foundation.records.registry import record_type, record_types
 from foundation.records.rules import rules_in_force
 
 PAGE_SIZE = 100
@@ -143,11 +144,12 @@ def subject_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manager(request)
     search = PersonSearchForm(request.GET or None)
     matches: list[tuple[str, str]] = []
-    index = person_index()
-    if search.is_bound and search.is_valid() and index is not None:
+    if search.is_bound and search.is_valid():
         matches = [
             (str(m.person_id), m.description)
-            for m in index.search(search.cleaned_data["name"], search.cleaned_data["date_of_birth"])
+            for m in find_subject_persons_for_user(
+                request.user, search.cleaned_data["name"], search.cleaned_data["date_of_birth"]
+            )
         ]
     form = SubjectRequestForm(request.POST or None, matches=matches)
     # The choices are those of the search just run (its query string is kept on POST).

@@ -189,3 +189,15 @@ def test_rectification_of_an_unknown_type_is_refused(client, information_manager
     )
     assert response.status_code == 200
     assert not RectificationRequest.objects.exists()
+
+
+def test_each_person_shown_by_the_search_is_recorded(client, information_manager, subject):
+    survivor, _ = subject
+    client.force_login(information_manager)
+    client.get(reverse("records:subject_requests") + "?name=Imogen+Trask&date_of_birth=1990-04-01")
+    assert AccessRecord.objects.filter(
+        user=information_manager,
+        object_type="cases.person",
+        object_id=str(survivor.pk),
+        need="subject_search",
+    ).exists()

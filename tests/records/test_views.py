@@ -229,3 +229,15 @@ def test_navigation_shows_information_management_to_its_role_only(
     client.force_login(auditor)
     labels = [i.label for i in client.get(reverse("home")).context["nav_items"]]
     assert "Information management" not in labels
+
+
+def test_docs_access_table_matches_these_tests():
+    """docs/access.md, "Information management": the information manager's column only."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "access.md").read_text(encoding="utf-8")
+    rows = [line for line in doc.splitlines() if line.startswith("| `records:")]
+    assert len(rows) == 6
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")][1:]
+        assert cells == ["✗"] * 10 + ["✓"], row
