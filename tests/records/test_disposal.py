@@ -255,3 +255,24 @@ def test_queue_disposal_enqueues_the_job_through_the_outbox(
     review.refresh_from_db()
     assert review.state == "queued"
     assert review.decided_by == information_manager
+
+
+def test_the_nightly_task_lists_disposes_and_is_safe_to_run_twice(settings):
+    import time_machine
+
+    from foundation.records.tasks import review_retention
+
+    log = BUILDERS["cases.crimelog"](ANCHOR)
+    case = BUILDERS["cases.case"](ANCHOR)
+    with time_machine.travel(NOW, tick=False):
+        first = review_retention()
+        second = review_retention()
+    assert first["listed"] == 1
+    assert first["queued_by_rule"] == 1
+    assert first["disposed"] == 1  # the expired log copy, by rule
+    assert second == {key: 0 for key in second}
+    assert not CrimeLog.objects.filter(pk=log.pk).exists()
+    assert Case.objects.filter(pk=case.pk).exists()  # due, awaiting the information manager
+    stone = Tombstone.objects.get(record_type="cases.crimelog", object_id=log.pk)
+    assert stone.decided_by is None
+    assert "Expired by rule" in stone.reason
