@@ -270,7 +270,7 @@ def test_the_nightly_task_lists_disposes_and_is_safe_to_run_twice(settings):
     assert first["listed"] == 1
     assert first["queued_by_rule"] == 1
     assert first["disposed"] == 1  # the expired log copy, by rule
-    assert second == {key: 0 for key in second}
+    assert second == dict.fromkeys(second, 0)
     assert not CrimeLog.objects.filter(pk=log.pk).exists()
     assert Case.objects.filter(pk=case.pk).exists()  # due, awaiting the information manager
     stone = Tombstone.objects.get(record_type="cases.crimelog", object_id=log.pk)
