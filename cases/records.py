@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, ProtectedError, Q, QuerySet
 
 from cases.models import Case, CaseLog, CaseParty, CrimeLog, LogParty, LogReview, Person
@@ -63,12 +64,23 @@ def dispose_orphan_persons(person_ids: Collection[int]) -> int:
         .exclude(Exists(Person.objects.filter(merged_into=OuterRef("pk"))))
         .values_list("pk", flat=True)
     )
+    ids = list(orphans)
+    if not ids:
+        return 0
+    try:
+        # All at once; a person another app's record still names (an order file's respondent)
+        # protects the lot, and then they are tried one by one.
+        with transaction.atomic():
+            return delete_with_history(Person.objects.filter(pk__in=ids))
+    except ProtectedError:
+        pass
     deleted = 0
-    for pk in list(orphans):
+    for pk in ids:
         try:
-            deleted += delete_with_history(Person.objects.filter(pk=pk))
+            with transaction.atomic():
+                deleted += delete_with_history(Person.objects.filter(pk=pk))
         except ProtectedError:
-            continue  # named by another app's record (an order file): kept
+            continue  # named by another app's record: kept
     return deleted
 
 

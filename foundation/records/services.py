@@ -227,15 +227,7 @@ def _dispose_batch(batch: list[RecordReview], rule: RuleInForce, now: datetime) 
             ],
             ignore_conflicts=True,
         )
-        for review in disposable:
-            record_access(
-                user=review.decided_by,
-                action=AccessRecord.Action.CONSULT,
-                object_type=kind.key,
-                object_id=review.object_id,
-                need="dispose",
-                justification=f"Disposed under the retention rule: {rule.description}",
-            )
+        _record_disposals(disposable, kind.key, rule.description)
         RecordReview.objects.filter(pk__in=[r.pk for r in disposable]).update(
             state=RecordReview.State.DISPOSED, claimed_at=None
         )
@@ -245,6 +237,41 @@ def _dispose_batch(batch: list[RecordReview], rule: RuleInForce, now: datetime) 
             reason="Another record still hangs on this one: review or dispose of it first.",
         )
     return len(disposable), len(blocked)
+
+
+def _record_disposals(reviews: list[RecordReview], object_type: str, rule: str) -> None:
+    """One access record per disposed record (need `dispose`), in one insert for the batch:
+    written in the batch's transaction, so a disposal is never without its record."""
+    deciders = {
+        user.pk: user
+        for user in User.objects.filter(
+            pk__in={r.decided_by_id for r in reviews if r.decided_by_id}
+        ).select_related("agency")
+    }
+
+    def who(review: RecordReview) -> tuple[User | None, str, str]:
+        user = deciders.get(review.decided_by_id or 0)
+        if user is None:
+            return None, "", ""
+        return user, ",".join(user.roles), user.agency.name if user.agency else ""
+
+    rows = []
+    for review in reviews:
+        user, roles, agency_name = who(review)
+        rows.append(
+            AccessRecord(
+                user=user,
+                roles=roles,
+                agency_name=agency_name,
+                action=AccessRecord.Action.CONSULT,
+                outcome=AccessRecord.Outcome.ALLOWED,
+                object_type=object_type,
+                object_id=str(review.object_id),
+                need="dispose",
+                justification=f"Disposed under the retention rule: {rule}"[:500],
+            )
+        )
+    AccessRecord.objects.bulk_create(rows)
 
 
 def dispose_queued(*, now: datetime, batch_size: int | None = None) -> DisposalReport:
