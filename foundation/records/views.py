@@ -177,26 +177,15 @@ def subject_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def subject_request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     subject = get_subject_request_for_user(request.user, request_id)
-    items = list(subject.items.all())
-    forms = [
-        (
-            item,
-            RedactionForm(
-                initial={
-                    "include": item.include,
-                    "details": item.details,
-                    "note": item.redaction_note,
-                },
-                prefix=f"i{item.pk}",
-            ),
-        )
-        for item in items
-    ]
     labels = {t.key: t.label for t in record_types()}
+    items = list(subject.items.all())
+    forms = []
+    for item in items:
+        item.label = labels.get(item.record_type, item.record_type)  # type: ignore[attr-defined]
+        initial = {"include": item.include, "details": item.details, "note": item.redaction_note}
+        forms.append((item, RedactionForm(initial=initial, prefix=f"i{item.pk}")))
     return render(
-        request,
-        "records/subject_request_detail.html",
-        {"subject": subject, "forms": forms, "labels": labels},
+        request, "records/subject_request_detail.html", {"subject": subject, "forms": forms}
     )
 
 

@@ -201,3 +201,35 @@ def test_each_person_shown_by_the_search_is_recorded(client, information_manager
         object_id=str(survivor.pk),
         need="subject_search",
     ).exists()
+
+
+def test_the_redaction_form_saves_an_item(client, information_manager, subject):
+    survivor, _ = subject
+    request = services.open_subject_access_request(
+        person_ids=[survivor.pk],
+        description="Letter",
+        received_on=date(2026, 11, 1),
+        by=information_manager,
+        now=NOW,
+    )
+    item = request.items.filter(record_type="cases.crimelog").get()
+    client.force_login(information_manager)
+    page = client.get(reverse("records:subject_request", args=[request.pk]))
+    assert b"Crime-log copies #" in page.content
+    url = reverse("records:subject_item", args=[request.pk, item.pk])
+    response = client.post(
+        url,
+        {
+            f"i{item.pk}-include": "on",
+            f"i{item.pk}-details": "Narrative: [redacted]",
+            f"i{item.pk}-note": "",
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.details == "Narrative: [redacted]"
+    # Withheld without a reason: refused, nothing saved.
+    client.post(url, {f"i{item.pk}-details": "x", f"i{item.pk}-note": ""})
+    item.refresh_from_db()
+    assert item.include is True
+    assert item.details == "Narrative: [redacted]"
