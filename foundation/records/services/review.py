@@ -1,42 +1,26 @@
-"""Writes of information management: listing what is due, retaining, disposing, purging old
-access records, subject-access requests and rectification (docs/information-management.md)."""
+"""Review and disposal: listing what is due under the retention rules, retaining, queueing
+and disposing in restartable batches, and the rules themselves
+(docs/information-management.md)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-import pgtrigger
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, ProtectedError, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from foundation.accounts.models import User
-from foundation.audit.access import Need
 from foundation.audit.models import AccessRecord
-from foundation.audit.services import record_access
 from foundation.outbox.services import enqueue, outbox_handler
-from foundation.records.models import (
-    AccessRecordDisposal,
-    RecordReview,
-    RectificationRequest,
-    RetentionRule,
-    SubjectAccessItem,
-    SubjectAccessRequest,
-    Tombstone,
-)
-from foundation.records.registry import (
-    SubjectEntry,
-    person_index,
-    record_type,
-    record_types,
-    years_before,
-)
+from foundation.records.models import RecordReview, RetentionRule, Tombstone
+from foundation.records.registry import record_type, record_types
 from foundation.records.rules import RuleInForce, rules_in_force
+from foundation.records.services.errors import RecordsError
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +28,6 @@ logger = logging.getLogger(__name__)
 INSERT_BATCH = 2000
 # A disposal claim older than this is taken again (a killed worker's batch).
 DISPOSAL_LEASE = timedelta(minutes=15)
-
-
-class RecordsError(ValueError):
-    """A broken rule of information management (shown to the user as is)."""
 
 
 # --- Review ---------------------------------------------------------------------------------
@@ -296,53 +276,6 @@ def run_disposal() -> None:
     dispose_queued(now=timezone.now())
 
 
-# --- Access records past their own period -------------------------------------------------
-
-
-ACCESS_RECORD_TRIGGER = "audit.AccessRecord:access_record_append_only"
-
-
-def dispose_old_access_records(*, now: datetime, batch_size: int = 5000) -> int:
-    """Delete access records older than HUB_ACCESS_RECORD_YEARS, a batch per transaction,
-    leaving a count per month. The one exception to the append-only trigger: it is lifted
-    for this statement only, in this transaction only (docs/information-management.md)."""
-    years = settings.HUB_ACCESS_RECORD_YEARS
-    cutoff = years_before(now, years)
-    total = 0
-    while True:
-        with transaction.atomic():
-            ids = list(
-                AccessRecord.objects.filter(at__lt=cutoff)
-                .order_by("at", "id")
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            if not ids:
-                break
-            counts = (
-                AccessRecord.objects.filter(pk__in=ids)
-                .annotate(month=TruncMonth("at"))
-                .order_by()
-                .values_list("month")
-                .annotate(n=Count("pk"))
-            )
-            rows = [
-                AccessRecordDisposal(
-                    month=month.date() if isinstance(month, datetime) else month,
-                    count=n,
-                    disposed_at=now,
-                    kept_years=years,
-                )
-                for month, n in counts
-            ]
-            with pgtrigger.ignore(ACCESS_RECORD_TRIGGER):
-                deleted, _ = AccessRecord.objects.filter(pk__in=ids).delete()
-            AccessRecordDisposal.objects.bulk_create(rows)
-            total += deleted
-    if total:
-        logger.info("Access records past %s years deleted: %s", years, total)
-    return total
-
-
 # --- Retention rules ------------------------------------------------------------------------
 
 
@@ -364,151 +297,3 @@ def update_rule(*, key: str, years: int, basis: str, notes: str, by: User) -> Re
         },
     )
     return rule
-
-
-# --- Subject rights -------------------------------------------------------------------------
-
-
-def find_subject_entries(person_ids: Collection[int]) -> list[SubjectEntry]:
-    """Everything every app holds about these persons (ids expanded through merges)."""
-    index = person_index()
-    ids = index.expand(person_ids) if index is not None else set(person_ids)
-    entries: list[SubjectEntry] = []
-    for kind in record_types():
-        entries.extend(kind.subject_access(ids))
-    return entries
-
-
-@transaction.atomic
-def open_subject_access_request(
-    *, person_ids: Collection[int], description: str, received_on: date, by: User, now: datetime
-) -> SubjectAccessRequest:
-    """Record a request and what the search finds now, for the information manager to redact."""
-    if not person_ids:
-        raise RecordsError("Choose at least one person record.")
-    index = person_index()
-    expanded = sorted(index.expand(person_ids) if index is not None else set(person_ids))
-    request = SubjectAccessRequest.objects.create(
-        reference=f"SAR-{now:%Y%m%d%H%M%S}",
-        received_on=received_on,
-        person_ids=expanded,
-        subject_description=description[:300],
-        created_by=by,
-    )
-    request.reference = f"SAR-{now:%Y}-{request.pk:05d}"
-    request.save(update_fields=["reference"])
-    SubjectAccessItem.objects.bulk_create(
-        [
-            SubjectAccessItem(
-                request=request,
-                record_type=entry.record_type,
-                object_id=entry.object_id,
-                role=entry.role[:100],
-                at=_as_datetime(entry.at),
-                summary=entry.summary,
-                details="\n".join(f"{label}: {value}" for label, value in entry.details),
-            )
-            for entry in find_subject_entries(expanded)
-        ]
-    )
-    return request
-
-
-def _as_datetime(value: date | datetime | None) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return timezone.make_aware(datetime.combine(value, time()))
-
-
-@transaction.atomic
-def redact_item(
-    *, item: SubjectAccessItem, include: bool, details: str, note: str, by: User
-) -> SubjectAccessItem:
-    """The information manager's redaction of one item (the request must still be open)."""
-    if item.request.state != SubjectAccessRequest.State.OPEN:
-        raise RecordsError("This request has been disclosed; open a new one to disclose again.")
-    if not include and not note.strip():
-        raise RecordsError("Say why this record is withheld (the exemption relied on).")
-    item.include = include
-    item.details = details
-    item.redaction_note = note.strip()[:300]
-    item.save(update_fields=["include", "details", "redaction_note"])
-    return item
-
-
-@transaction.atomic
-def record_disclosure(
-    *, request: SubjectAccessRequest, fmt: str, by: User, now: datetime
-) -> SubjectAccessRequest:
-    """The bundle leaves the hub: an access record (a disclosure) for the request and each
-    record it includes, written before anything is served."""
-    included = list(request.items.filter(include=True).values_list("record_type", "object_id"))
-    record_access(
-        user=by,
-        action=AccessRecord.Action.DISCLOSE,
-        object_type="records.subjectaccessrequest",
-        object_id=request.pk,
-        need=Need.DISCLOSE,
-        justification=f"Subject-access bundle ({fmt}), {len(included)} records",
-    )
-    for record_type_key, object_id in included:
-        record_access(
-            user=by,
-            action=AccessRecord.Action.DISCLOSE,
-            object_type=record_type_key,
-            object_id=object_id,
-            need=Need.DISCLOSE,
-            justification=f"Subject-access request {request.reference}",
-        )
-    if request.state == SubjectAccessRequest.State.OPEN:
-        request.state = SubjectAccessRequest.State.DISCLOSED
-        request.disclosed_at = now
-        request.save(update_fields=["state", "disclosed_at"])
-    return request
-
-
-@transaction.atomic
-def record_rectification_request(
-    *,
-    record_type_key: str,
-    object_id: int,
-    requested_change: str,
-    received_on: date,
-    subject_request: SubjectAccessRequest | None,
-    by: User,
-) -> RectificationRequest:
-    """Record a request to correct a record (DPA 2018 s.46). Raises RecordsError."""
-    try:
-        record_type(record_type_key)
-    except KeyError:
-        raise RecordsError("Choose a record type the hub holds.") from None
-    if not requested_change.strip():
-        raise RecordsError("Say what the subject asks to be corrected.")
-    return RectificationRequest.objects.create(
-        record_type=record_type_key,
-        object_id=object_id,
-        requested_change=requested_change.strip(),
-        received_on=received_on,
-        subject_request=subject_request,
-        recorded_by=by,
-    )
-
-
-@transaction.atomic
-def decide_rectification(
-    *, request: RectificationRequest, state: str, action_taken: str, by: User, now: datetime
-) -> RectificationRequest:
-    """Record what was done: rectified (the correction made in the record's own app) or
-    refused, with the reason. Raises RecordsError."""
-    if request.state != RectificationRequest.State.OPEN:
-        raise RecordsError("This request has already been decided.")
-    if state not in {RectificationRequest.State.RECTIFIED, RectificationRequest.State.REFUSED}:
-        raise RecordsError("Choose rectified or refused.")
-    if not action_taken.strip():
-        raise RecordsError("Say what was corrected, or why the request is refused.")
-    request.state = state
-    request.action_taken = action_taken.strip()
-    request.decided_by = by
-    request.decided_at = now
-    request.save(update_fields=["state", "action_taken", "decided_by", "decided_at"])
-    return request
