@@ -104,9 +104,7 @@ def test_a_restriction_overrides_every_share(client, restricted, isac, coordinat
     assert restricted not in cases_visible_to(isac)
 
 
-def test_the_tactical_lead_restricts_a_case_and_lifts_it(
-    client, tactical_lead, coordinator, named
-):
+def test_the_tactical_lead_restricts_a_case_and_lifts_it(client, tactical_lead, coordinator, named):
     case = CaseFactory(owner=coordinator)
     client.force_login(tactical_lead)
     url = reverse("cases:restrict", args=[case.pk])
@@ -200,7 +198,8 @@ def test_a_coordinator_breaks_glass_with_a_reason_and_the_lead_and_auditor_are_t
     assert "Victim at risk" not in mail.outbox[0].body
     client.force_login(auditor)
     page = client.get(reverse("cases:break_glass_list")).content.decode()
-    assert restricted.reference in page and "Victim at risk tonight." in page
+    assert restricted.reference in page
+    assert "Victim at risk tonight." in page
 
 
 def test_break_glass_expires(settings, restricted, coordinator):
@@ -245,9 +244,7 @@ def test_break_glass_never_opens_isac_casework(client, restricted, coordinator, 
 
 
 def test_the_alert_skips_nobody_when_no_lead_is_active(restricted, coordinator, auditor):
-    access = break_glass(
-        case=restricted, by=coordinator, reason="Victim at risk tonight.", now=NOW
-    )
+    access = break_glass(case=restricted, by=coordinator, reason="Victim at risk tonight.", now=NOW)
     send_break_glass_alert(access_id=access.pk)
     assert auditor.email in [m.to[0] for m in mail.outbox]
 
@@ -271,7 +268,7 @@ def person_on_cases(coordinator, information_manager):
 def test_a_restricted_persons_records_are_hidden_but_a_live_high_risk_case_stays(
     client, person_on_cases, coordinator
 ):
-    person, plain, live_high, log = person_on_cases
+    _person, plain, live_high, log = person_on_cases
     client.force_login(coordinator)
     assert client.get(reverse("cases:detail", args=[plain.pk])).status_code == 404
     assert client.get(reverse("cases:log_detail", args=[log.pk])).status_code == 404
@@ -293,9 +290,7 @@ def test_a_restricted_person_overrides_a_share_even_on_a_high_risk_case(
     assert client.get(reverse("cases:detail", args=[live_high.pk])).status_code == 404
 
 
-def test_the_information_manager_restricts_and_lifts(
-    client, information_manager, coordinator
-):
+def test_the_information_manager_restricts_and_lifts(client, information_manager, coordinator):
     person = PersonFactory(name=SECRET)
     case = CaseFactory(owner=coordinator)
     CaseParty.objects.create(case=case, person=person, role=PartyRole.SUSPECT)
@@ -304,7 +299,8 @@ def test_the_information_manager_restricts_and_lifts(
     assert SECRET in found.content.decode()
     url = reverse("cases:person_restrict", args=[person.pk])
     bad = client.post(url, {"reason": "no"})
-    assert bad.status_code == 400 and not PersonRestriction.objects.exists()
+    assert bad.status_code == 400
+    assert not PersonRestriction.objects.exists()
     client.post(url, {"reason": "Accuracy contested under s.47."})
     assert PersonRestriction.objects.filter(person=person).exists()
     page = client.get(url).content.decode()
