@@ -308,6 +308,14 @@ RESTRICTED_NAMESPACES = ("cases", "risk", "referrals", "clinic", "legal", "overs
 REFUSAL_ON_RECORD = {"coordinator", "tactical_lead", "solicitor"}
 
 
+def on_record(role: str, name: str) -> bool:
+    """Whether this role's refusal at this page must be on record: the hub's staff at the
+    app pages, the administrator at the admin's (others are refused by role before a door)."""
+    if name.startswith("admin:"):
+        return role == "admin"
+    return role in REFUSAL_ON_RECORD
+
+
 def case_scoped_urls() -> list[tuple[str, tuple[str, ...]]]:
     """(url name, argument names) of every URL that names a case's record, from the resolver."""
     from django.urls import get_resolver
@@ -485,7 +493,7 @@ def test_a_restricted_case_is_not_found_for_every_role_at_every_url(
         elif written.filter(outcome=AccessRecord.Outcome.ALLOWED).exists():
             failures.append((name, "recorded allowed"))
         elif (
-            role in REFUSAL_ON_RECORD
+            on_record(role, name)
             and not written.filter(outcome=AccessRecord.Outcome.DENIED).exists()
         ):
             # Their role would open the page: the refusal is on record, like any denial.
