@@ -292,7 +292,7 @@ def case_parties(case: Case, *, facets: Collection[str] | None = None) -> list[C
     for party in listed:
         # DPA 2018 s.47: a restricted person's details are withheld on a case that stays
         # visible (live and high risk); the page says so instead (docs/access.md).
-        party.withheld = hasattr(party.person, "restriction")
+        party.withheld = hasattr(party.person, "restriction")  # type: ignore[attr-defined]
     return listed
 
 

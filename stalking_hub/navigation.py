@@ -46,6 +46,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "Who consulted or disclosed which record, when and why.",
     ),
     NavItem(
+        "Restriction of processing",
+        "cases:restricted_people",
+        frozenset({Role.INFORMATION_MANAGER}),
+        "Restrict (or lift) the processing of a person's data: their records are hidden.",
+    ),
+    NavItem(
         "Administration",
         "admin:index",
         frozenset({Role.ADMIN}),
