@@ -332,3 +332,17 @@ def test_dashboard_counts_still_include_restricted_records(person_on_cases, coor
     # The dashboard's figure counts the log (a number, no reference); the queue hides it.
     assert review_queue_figure(timezone.now()).size == 1
     assert not logs_visible_to(coordinator).filter(pk=log.pk).exists()
+
+
+def test_break_glass_never_opens_privileged_legal_notes(client, restricted, solicitor):
+    from legal import services as legal
+    from tests.legal.conftest import open_spo
+
+    file = open_spo(restricted, solicitor)
+    legal.update_file(file=file, by=solicitor, privileged_notes="PRIVILEGED-NOTE weak case")
+    break_glass(case=restricted, by=solicitor, reason="Hearing this morning.", now=timezone.now())
+    client.force_login(solicitor)
+    page = client.get(reverse("legal:file", args=[file.pk]))
+    assert page.status_code == 200
+    assert "PRIVILEGED-NOTE" not in page.content.decode()
+    assert client.get(reverse("legal:file_edit", args=[file.pk])).status_code == 404
