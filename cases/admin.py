@@ -13,7 +13,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 
 from cases.models import (
     Case,
@@ -24,7 +26,10 @@ from cases.models import (
     Person,
     SignalSettings,
 )
+from cases.permissions import hidden_case_q, hide_restricted_logs
 from cases.signals.phrases import normalise_phrase
+from foundation.accounts.models import User
+from foundation.audit.access import record_admin_refusal
 from foundation.lib.admin import ListOnlyAdmin
 
 # --- Rules -------------------------------------------------------------------------------------
@@ -168,8 +173,52 @@ class FeedImportAdmin(ListOnlyAdmin):
     date_hierarchy = "queued_at"
 
 
+class RestrictedRecordsAdmin(ListOnlyAdmin):
+    """A restricted record is not even listed to the administrator: its single-record pages
+    answer 404 like any door (recorded as denied), and the list leaves it out."""
+
+    def hide(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.hide(request, super().get_queryset(request))
+
+    def _refuse_hidden(self, request: HttpRequest, object_id: str) -> None:
+        visible = self.hide(request, self.model._default_manager.all())
+        try:
+            hidden = not visible.filter(pk=object_id).exists()
+            exists = self.model._default_manager.filter(pk=object_id).exists()
+        except (ValueError, TypeError, ValidationError):
+            return
+        if hidden and exists:
+            record_admin_refusal(request, self.model, object_id, "admin_change")
+            raise Http404
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        self._refuse_hidden(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        self._refuse_hidden(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        self._refuse_hidden(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+
 @admin.register(CrimeLog)
-class CrimeLogAdmin(ListOnlyAdmin):
+class CrimeLogAdmin(RestrictedRecordsAdmin):
     # No narrative, names, officer or relationship: references and codes only.
     list_display = [
         "id",
@@ -185,15 +234,29 @@ class CrimeLogAdmin(ListOnlyAdmin):
     date_hierarchy = "recorded_at"
     show_full_result_count = False  # a count(*) over millions of logs on every page
 
+    def hide(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return hide_restricted_logs(queryset, _user(request))
+
 
 @admin.register(Person)
-class PersonAdmin(ListOnlyAdmin):
+class PersonAdmin(RestrictedRecordsAdmin):
     list_display = ["id", "merged_into_id", "created_at"]
     show_full_result_count = False
 
+    def hide(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(restriction__isnull=True)
+
 
 @admin.register(Case)
-class CaseAdmin(ListOnlyAdmin):
+class CaseAdmin(RestrictedRecordsAdmin):
     list_display = ["id", "reference", "status", "current_risk", "opened_at", "closed_at"]
     list_filter = ["status", "current_risk"]
     search_fields = ["=reference"]
+
+    def hide(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.exclude(hidden_case_q(_user(request)))
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user

@@ -14,6 +14,12 @@ class CasesConfig(AppConfig):
 
         register_flag_provider(cross_border_flags)
 
+        from cases.hooks import register_logs_changed
+        from cases.services.restrictions import link_logs_to_restricted_cases
+
+        # The sweep links new logs to restricted cases and tells only their named users.
+        register_logs_changed(link_logs_to_restricted_cases)
+
         from cases.selectors import audit_targets_for_reference
         from foundation.audit.references import register_reference_resolver
 

@@ -11,16 +11,43 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Case, CaseShare, CrimeLog, Facet, FeedImport, LogParty, Person
+from cases.models import (
+    BreakGlassAccess,
+    Case,
+    CaseLog,
+    CaseRestriction,
+    CaseShare,
+    CrimeLog,
+    Facet,
+    FeedImport,
+    LogParty,
+    Person,
+    PersonRestriction,
+    RiskLevel,
+)
 from foundation.accounts.models import Role, User
-from foundation.accounts.roles import is_hub_manager, is_hub_staff, is_receiving_user
-from foundation.audit.access import Need, open_door, open_doors, register_sensitive
+from foundation.accounts.roles import (
+    is_hub_manager,
+    is_hub_staff,
+    is_information_manager,
+    is_receiving_user,
+    is_tactical_lead,
+)
+from foundation.audit.access import (
+    Need,
+    open_door,
+    open_doors,
+    register_scope_rule,
+    register_sensitive,
+)
 
-for _model in (Case, CrimeLog, Person, FeedImport):
+for _model in (Case, CrimeLog, Person, FeedImport, CaseRestriction, BreakGlassAccess):
     register_sensitive(_model)
 
 
@@ -29,6 +56,10 @@ class CaseNeed(StrEnum):
     CHANGE = Need.CHANGE
     # Record a risk assessment on the case (risk decides who may: `permitted`).
     ASSESS_RISK = "assess_risk"
+    # Restrict the case to named users, or lift it: the tactical lead.
+    RESTRICT = "restrict"
+    # Open a restricted case one may not otherwise open, with a reason: the hub's staff.
+    BREAK_GLASS = "break_glass"
 
 
 class LogNeed(StrEnum):
@@ -43,6 +74,103 @@ class LogNeed(StrEnum):
 class PersonNeed(StrEnum):
     READ = Need.READ
     MERGE = "merge"
+    # Restrict or lift the restriction of processing: the information manager.
+    RESTRICT = "restrict"
+
+
+# --- Restrictions: restricted cases, break-glass, restricted persons -------------------------
+
+# Needs a break-glass access never opens: ISAC casework (another data controller) and the
+# solicitor's privileged legal notes (docs/information-management-access.md).
+NO_BREAK_GLASS_NEEDS = frozenset({"casework", "casework_write", "privileged"})
+
+# The path from each registered model to its case ("case", "file__case"...): every door of
+# those models hides the records of cases the user may not open (register_case_path).
+_CASE_PATHS: dict[str, str] = {}
+
+
+def register_case_path(model: type[models.Model], path: str) -> None:
+    """Declare the lookup from a case-scoped model to its case: its door then hides the
+    records of restricted cases (and of cases naming a restricted person)."""
+    _CASE_PATHS[model._meta.label_lower] = path
+
+
+def hidden_case_q(user: User, *, now: datetime | None = None, break_glass: bool = True) -> Q:
+    """On Case: the cases the user may not open whatever their role or shares.
+
+    A restricted case the user is not named on (unless a live break-glass access of theirs
+    opens it), and a case naming a restricted person — which the hub's staff keep while it is
+    open and high risk, with that person's details withheld. One subquery: no extra query.
+    """
+    now = now or timezone.now()
+    restricted = Q(
+        Exists(CaseRestriction.objects.filter(case=OuterRef("pk")).exclude(members=user))
+    )
+    if break_glass:
+        restricted &= ~Q(
+            Exists(
+                BreakGlassAccess.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=now)
+            )
+        )
+    names_restricted = Q(
+        Exists(PersonRestriction.objects.filter(person__case_parties__case=OuterRef("pk")))
+    )
+    if is_hub_staff(user):
+        names_restricted &= ~Q(status=Case.Status.OPEN, current_risk=RiskLevel.HIGH)
+    return restricted | names_restricted
+
+
+def hidden_cases(user: User, *, break_glass: bool = True) -> QuerySet[Case]:
+    return Case.objects.filter(hidden_case_q(user, break_glass=break_glass))
+
+
+def _restriction_rule(visible: QuerySet[Any], user: User, need: str) -> QuerySet[Any]:
+    """The scope rule every door applies (foundation.audit.access.register_scope_rule)."""
+    path = _CASE_PATHS.get(visible.model._meta.label_lower)
+    if path is None:
+        return visible
+    glass = need not in NO_BREAK_GLASS_NEEDS
+    return visible.exclude(**{f"{path}__in": hidden_cases(user, break_glass=glass).values("pk")})
+
+
+register_scope_rule(_restriction_rule)
+
+
+def exclude_hidden_cases[M: models.Model](
+    queryset: QuerySet[M], user: User, path: str = "case", *, break_glass: bool = True
+) -> QuerySet[M]:
+    """A list's scoped queryset without the records of cases the user may not open."""
+    hidden = hidden_cases(user, break_glass=break_glass).values("pk")
+    return queryset.exclude(**{f"{path}__in": hidden})
+
+
+def opened_by_break_glass(user: User, case_id: int) -> bool:
+    """Whether the user, who has the case open, reaches it only by breaking glass (restricted
+    and not named on it): the page then withholds what break-glass never opens. One query."""
+    return CaseRestriction.objects.filter(case_id=case_id).exclude(members=user).exists()
+
+
+def withheld_person_ids(case: Case) -> set[int]:
+    """The case's parties whose processing is restricted: their details are withheld."""
+    return set(
+        PersonRestriction.objects.filter(person__case_parties__case=case).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
+def can_restrict_case(user: User) -> bool:
+    """The tactical lead (or whoever covers the role) restricts a case and names its users."""
+    return is_tactical_lead(user)
+
+
+def can_break_glass(user: User) -> bool:
+    """The hub's staff may break glass on a case they cannot otherwise open."""
+    return is_hub_staff(user)
+
+
+def can_restrict_persons(user: User) -> bool:
+    return is_information_manager(user)
 
 
 # --- Shares and facets ----------------------------------------------------------------------
@@ -77,13 +205,11 @@ def facets_for(user: User, case: Case, *, now: datetime | None = None) -> frozen
 
 def cases_with_facet(user: User, facet: Facet, *, now: datetime | None = None) -> QuerySet[Case]:
     """Cases of which the user may see `facet` (every case for the hub's staff)."""
-    if is_hub_staff(user):
-        return Case.objects.all()
-    if facet == Facet.EXISTENCE:
+    if is_hub_staff(user) or facet == Facet.EXISTENCE:
         return cases_visible_to(user)
     return Case.objects.filter(
         Exists(live_shares_for(user, now=now).filter(case=OuterRef("pk"), facets__contains=[facet]))
-    )
+    ).exclude(hidden_case_q(user, now=now))
 
 
 # --- Cases ----------------------------------------------------------------------------------
@@ -91,11 +217,14 @@ def cases_with_facet(user: User, facet: Facet, *, now: datetime | None = None) -
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """The one scoping function for cases (DESIGN.md §4): all for the hub's staff; for an ISAC
-    or partner user, the cases a live share opens to their agency; none for anyone else."""
+    or partner user, the cases a live share opens to their agency; none for anyone else. A
+    restriction overrides all of it (`hidden_case_q`)."""
     if is_hub_staff(user):
-        return Case.objects.all()
+        return Case.objects.exclude(hidden_case_q(user))
     if is_receiving_user(user):
-        return Case.objects.filter(Exists(live_shares_for(user).filter(case=OuterRef("pk"))))
+        return Case.objects.filter(
+            Exists(live_shares_for(user).filter(case=OuterRef("pk")))
+        ).exclude(hidden_case_q(user))
     return Case.objects.none()
 
 
@@ -125,12 +254,37 @@ def get_case_for_user(
     visible = cases_with_facet(user, need) if isinstance(need, Facet) else cases_visible_to(user)
     if need == CaseNeed.CHANGE:
         permitted = permitted and can_manage_case(user)
+    if need == CaseNeed.RESTRICT:
+        permitted = permitted and can_restrict_case(user)
     return open_door(
         visible.select_related("owner", "officer_in_charge"),
         case_id,
         user=user,
         need=need,
         permitted=permitted,
+        justification=justification,
+    )
+
+
+def get_case_for_break_glass(user: User, reference: str, *, justification: str) -> Case:
+    """A restricted case the user is not named on, by its reference, for a member of the hub's
+    staff breaking glass; else Http404. Records the attempt (need `break_glass`) with the
+    reason. Never a case hidden for naming a restricted person: break-glass opens restricted
+    cases only."""
+    found = Case.objects.filter(reference__iexact=reference.strip()).values_list("pk", flat=True)
+    visible = (
+        Case.objects.filter(restriction__isnull=False)
+        .exclude(restriction__members=user)
+        .exclude(
+            Exists(PersonRestriction.objects.filter(person__case_parties__case=OuterRef("pk")))
+        )
+    )
+    return open_door(
+        visible,
+        next(iter(found), f"reference:{reference.strip()[:40]}"),
+        user=user,
+        need=CaseNeed.BREAK_GLASS,
+        permitted=can_break_glass(user),
         justification=justification,
     )
 
@@ -142,12 +296,25 @@ def can_review_logs(user: User) -> bool:
     return is_hub_manager(user)
 
 
+def hide_restricted_logs(logs: QuerySet[CrimeLog], user: User) -> QuerySet[CrimeLog]:
+    """Without the logs of cases the user may not open, and the logs naming a restricted
+    person (two anti-joins in the same query)."""
+    on_hidden_case = CaseLog.objects.filter(log=OuterRef("pk"), case__in=hidden_cases(user))
+    naming_restricted = LogParty.objects.filter(
+        log=OuterRef("pk"), person__restriction__isnull=False
+    )
+    return logs.exclude(Exists(on_hidden_case)).exclude(Exists(naming_restricted))
+
+
 def logs_visible_to(user: User) -> QuerySet[CrimeLog]:
-    """Full crime logs: reviewers see all; the solicitor sees the logs of visible cases."""
+    """Full crime logs: reviewers see all; the solicitor sees the logs of visible cases.
+    Never a restricted one (`hide_restricted_logs`)."""
     if can_review_logs(user):
-        return CrimeLog.objects.all()
+        return hide_restricted_logs(CrimeLog.objects.all(), user)
     if is_hub_staff(user):
-        return CrimeLog.objects.filter(cases__in=cases_visible_to(user)).distinct()
+        return hide_restricted_logs(
+            CrimeLog.objects.filter(cases__in=cases_visible_to(user)).distinct(), user
+        )
     return CrimeLog.objects.none()
 
 
@@ -158,7 +325,7 @@ def own_logs_for_officer(user: User) -> QuerySet[CrimeLog]:
     match = Q(officer__iexact=user.email)
     if user.collar_number:
         match |= Q(officer__iexact=user.collar_number)
-    return CrimeLog.objects.filter(match)
+    return hide_restricted_logs(CrimeLog.objects.filter(match), user)
 
 
 _FEEDBACK_FIELDS = ("pk", "reference", "recorded_at", "offence_code", "offence", "area", "officer")
@@ -168,7 +335,7 @@ def _logs_for_need(user: User, need: LogNeed) -> QuerySet[CrimeLog]:
     if need == LogNeed.FEEDBACK:
         return own_logs_for_officer(user).filter(review__isnull=False).only(*_FEEDBACK_FIELDS)
     if need == LogNeed.REVIEW:
-        return CrimeLog.objects.all() if can_review_logs(user) else CrimeLog.objects.none()
+        return logs_visible_to(user) if can_review_logs(user) else CrimeLog.objects.none()
     return logs_visible_to(user)
 
 
@@ -197,12 +364,28 @@ def get_logs_for_user(
 
 
 def _persons_visible_to(user: User) -> QuerySet[Person]:
+    """People on logs the user may open; never a restricted person."""
     on_visible_log = LogParty.objects.filter(person=OuterRef("pk"), log__in=logs_visible_to(user))
-    return Person.objects.filter(Exists(on_visible_log))
+    return Person.objects.filter(Exists(on_visible_log), restriction__isnull=True)
+
+
+def persons_for_information_manager(user: User) -> QuerySet[Person]:
+    """Every person, restricted or not, for the information manager only."""
+    if not can_restrict_persons(user):
+        return Person.objects.none()
+    return Person.objects.filter(merged_into__isnull=True)
 
 
 def get_person_for_user(user: User, person_id: object, *, need: PersonNeed) -> Person:
-    """A person named on a log the user may open (MERGE: reviewers only); else Http404."""
+    """A person named on a log the user may open (MERGE: reviewers only; RESTRICT: the
+    information manager, restricted or not); else Http404."""
+    if need == PersonNeed.RESTRICT:
+        return open_door(
+            persons_for_information_manager(user).select_related("restriction"),
+            person_id,
+            user=user,
+            need=need,
+        )
     return open_door(
         _persons_visible_to(user),
         person_id,

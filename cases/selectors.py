@@ -281,12 +281,19 @@ PARTY_FACETS: dict[str, Facet] = {
 def case_parties(case: Case, *, facets: Collection[str] | None = None) -> list[CaseParty]:
     """The case's people; with `facets` (what the user may see), only those whose role's facet
     is among them (every one for the hub's staff, who see every facet)."""
-    parties = case.parties.select_related("person").order_by("role", "person__name", "person_id")
+    parties = case.parties.select_related("person", "person__restriction").order_by(
+        "role", "person__name", "person_id"
+    )
     if facets is not None and not set(Facet) <= set(facets):
         parties = parties.filter(
             role__in=[role for role, facet in PARTY_FACETS.items() if facet in facets]
         )
-    return list(parties)
+    listed = list(parties)
+    for party in listed:
+        # DPA 2018 s.47: a restricted person's details are withheld on a case that stays
+        # visible (live and high risk); the page says so instead (docs/access.md).
+        party.withheld = hasattr(party.person, "restriction")  # type: ignore[attr-defined]
+    return listed
 
 
 def case_areas(case: Case) -> list[str]:

@@ -86,3 +86,11 @@ def run_feed_import(import_id: int) -> None:
 
 def _renew_claim(feed_import: FeedImport) -> None:
     FeedImport.objects.filter(pk=feed_import.pk).update(claimed_at=timezone.now())
+
+
+@shared_task(name="cases.find_unusual_access")
+def find_unusual_access() -> int:
+    """Daily: list the day's unusual access for the auditor (cases/unusual_access.py)."""
+    from cases import unusual_access
+
+    return unusual_access.find_unusual_access(now=timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import cases, feed, people, queue, search
+from cases.views import cases, feed, people, queue, restrictions, search
 
 app_name = "cases"
 
@@ -20,6 +20,27 @@ urlpatterns = [
     path("cases/<int:case_id>/", cases.case_detail, name="detail"),
     path("cases/<int:case_id>/edit/", cases.case_edit, name="edit"),
     path("cases/<int:case_id>/close/", cases.case_close, name="close"),
+    # Restricted cases, break-glass, restricted persons (docs/information-management-access.md).
+    path("cases/<int:case_id>/restrict/", restrictions.case_restrict, name="restrict"),
+    path(
+        "cases/<int:case_id>/restrict/lift/",
+        restrictions.case_lift_restriction,
+        name="lift_restriction",
+    ),
+    path("cases/break-glass/", restrictions.break_glass, name="break_glass"),
+    path("access/break-glass/", restrictions.break_glass_list, name="break_glass_list"),
+    path("access/unusual/", restrictions.unusual_access, name="unusual_access"),
+    path("information/people/", restrictions.restricted_people, name="restricted_people"),
+    path(
+        "information/people/<int:person_id>/",
+        restrictions.person_restrict,
+        name="person_restrict",
+    ),
+    path(
+        "information/people/<int:person_id>/lift/",
+        restrictions.person_lift_restriction,
+        name="person_lift_restriction",
+    ),
 ]
 
 # Feed imports keep their own namespace ("feed:list"...); stalking_hub/urls.py mounts them.

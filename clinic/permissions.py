@@ -15,7 +15,12 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 
 from cases.models import Facet
-from cases.permissions import cases_visible_to, cases_with_facet
+from cases.permissions import (
+    cases_visible_to,
+    cases_with_facet,
+    exclude_hidden_cases,
+    register_case_path,
+)
 from clinic.models import (
     Action,
     AgendaItem,
@@ -39,6 +44,10 @@ for _model in (
     Action,
 ):
     register_sensitive(_model)
+# Their doors hide the records of restricted cases (cases/permissions.py).
+for _model in (ClinicReferral, AgendaItem, Action):
+    register_case_path(_model, "case")
+register_case_path(Research, "item__case")
 
 
 class ClinicNeed(StrEnum):
@@ -106,9 +115,9 @@ def _only_oversight(user: User) -> bool:
 def clinic_referrals_visible_to(user: User) -> QuerySet[ClinicReferral]:
     """The hub's staff see all; an ISAC or partner user sees the repeats they raised."""
     if is_hub_staff(user):
-        return ClinicReferral.objects.all()
+        return exclude_hidden_cases(ClinicReferral.objects.all(), user)
     if is_receiving_user(user):
-        return ClinicReferral.objects.filter(referred_by=user)
+        return exclude_hidden_cases(ClinicReferral.objects.filter(referred_by=user), user)
     return ClinicReferral.objects.none()
 
 
@@ -213,7 +222,7 @@ def items_visible_to(user: User) -> QuerySet[AgendaItem]:
     partner user, the published agenda's cases whose live share with their agency carries the
     clinic discussion, at meetings their agency is invited to."""
     if can_manage_clinic(user):
-        return AgendaItem.objects.all()
+        return exclude_hidden_cases(AgendaItem.objects.all(), user)
     scope = Q(pk__in=[])
     if is_solicitor(user):
         scope |= Q(meeting__invitees__user=user)
@@ -223,7 +232,9 @@ def items_visible_to(user: User) -> QuerySet[AgendaItem]:
             meeting__agenda_published_at__isnull=False,
             meeting__invitees__user__agency_id=user.agency_id,
         )
-    return AgendaItem.objects.filter(pk__in=AgendaItem.objects.filter(scope).values("pk"))
+    return exclude_hidden_cases(
+        AgendaItem.objects.filter(pk__in=AgendaItem.objects.filter(scope).values("pk")), user
+    )
 
 
 def _item_check(user: User, need: ClinicNeed) -> Callable[[AgendaItem], bool] | None:
@@ -314,13 +325,13 @@ def actions_visible_to(user: User) -> QuerySet[Action]:
     """All for the managers; otherwise the user's own, and for an ISAC or partner user their
     agency's too. Never through the case: an owner keeps their action after the share ends."""
     if can_manage_clinic(user):
-        return Action.objects.all()
+        return exclude_hidden_cases(Action.objects.all(), user)
     if not user.is_active or _only_oversight(user):
         return Action.objects.none()
     scope = Q(owner=user)
     if is_receiving_user(user):
         scope |= Q(owner_agency_id=user.agency_id)
-    return Action.objects.filter(scope)
+    return exclude_hidden_cases(Action.objects.filter(scope), user)
 
 
 def get_action_for_user(

@@ -41,10 +41,12 @@ def referral_list(user: User, *, state: str = "") -> QuerySet[ClinicReferral]:
     return referrals.order_by("-referred_at", "-id")
 
 
-def waiting_list() -> QuerySet[ClinicReferral]:
-    """Accepted referrals not yet discussed, by priority then age, with where they are listed."""
+def waiting_list(user: User) -> QuerySet[ClinicReferral]:
+    """Accepted referrals not yet discussed, by priority then age, with where they are listed
+    (never a restricted case the user may not open)."""
     return (
-        ClinicReferral.objects.filter(state=ClinicReferral.State.ACCEPTED)
+        clinic_referrals_visible_to(user)
+        .filter(state=ClinicReferral.State.ACCEPTED)
         .select_related("case", "agenda_item__meeting")
         .order_by("priority", "referred_at", "id")
     )

@@ -16,7 +16,12 @@ from django.db import models
 from django.db.models import QuerySet
 
 from cases.models import Facet
-from cases.permissions import cases_with_facet
+from cases.permissions import (
+    cases_with_facet,
+    exclude_hidden_cases,
+    opened_by_break_glass,
+    register_case_path,
+)
 from foundation.accounts.models import Role, User
 from foundation.accounts.roles import is_hub_staff, is_receiving_user
 from foundation.audit.access import Need, open_door, register_sensitive
@@ -31,6 +36,12 @@ from legal.models import (
 
 for _model in (OrderFile, ProtectiveOrder, Hearing, Notification, Breach, BreachCandidate):
     register_sensitive(_model)
+# Every door of these hides the records of restricted cases (cases/permissions.py).
+register_case_path(OrderFile, "case")
+for _model in (ProtectiveOrder, Hearing):
+    register_case_path(_model, "file__case")
+for _model in (Notification, Breach, BreachCandidate):
+    register_case_path(_model, "order__file__case")
 
 
 class LegalNeed(StrEnum):
@@ -48,9 +59,12 @@ def can_manage_legal(user: User) -> bool:
     return user.is_active and user.has_role(Role.SOLICITOR)
 
 
-def can_read_privileged(user: User) -> bool:
-    """Privileged legal advice: users holding the solicitor role, nobody else."""
-    return can_manage_legal(user)
+def can_read_privileged(user: User, case_id: int | None = None) -> bool:
+    """Privileged legal advice: users holding the solicitor role, nobody else — and never
+    through a break-glass access to the case (docs/information-management-access.md)."""
+    if not can_manage_legal(user):
+        return False
+    return case_id is None or not opened_by_break_glass(user, case_id)
 
 
 def can_read_files(user: User) -> bool:
@@ -62,14 +76,14 @@ def files_visible_to(user: User) -> QuerySet[OrderFile]:
     """The one scoping function for order files."""
     if not can_read_files(user):
         return OrderFile.objects.none()
-    return OrderFile.objects.all()
+    return exclude_hidden_cases(OrderFile.objects.all(), user)
 
 
 def orders_visible_to(user: User) -> QuerySet[ProtectiveOrder]:
     """Orders the user may read: all for the hub's staff; for an ISAC or partner, those of
     cases whose live share with their agency carries the `orders` facet."""
     if can_read_files(user):
-        return ProtectiveOrder.objects.all()
+        return exclude_hidden_cases(ProtectiveOrder.objects.all(), user, "file__case")
     if is_receiving_user(user):
         return ProtectiveOrder.objects.filter(
             file__case__in=cases_with_facet(user, Facet.ORDERS).values("pk")

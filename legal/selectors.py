@@ -318,7 +318,7 @@ def file_page(user: User, file: OrderFile, *, today: date) -> FilePage:
             )
             if not t.by_order
         ],
-        show_privileged=can_read_privileged(user),
+        show_privileged=can_read_privileged(user, file.case_id),
         missed=missed,
     )
 

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, Facet
-from cases.permissions import cases_with_facet
+from cases.permissions import cases_with_facet, exclude_hidden_cases, register_case_path
 from foundation.accounts.cover import covered_user_ids
 from foundation.accounts.models import Role, User
 from foundation.accounts.roles import (
@@ -34,6 +34,10 @@ from oversight.models import Direction, InvestigationPlan, PlanLine
 
 for _model in (InvestigationPlan, PlanLine, Direction):
     register_sensitive(_model)
+# Their doors hide the records of restricted cases (cases/permissions.py).
+register_case_path(InvestigationPlan, "case")
+register_case_path(PlanLine, "plan__case")
+register_case_path(Direction, "case")
 
 
 class OversightNeed(StrEnum):
@@ -88,7 +92,7 @@ def plans_visible_to(user: User) -> QuerySet[InvestigationPlan]:
     """The one scoping function for plans."""
     if not may_see_oversight(user):
         return InvestigationPlan.objects.none()
-    return InvestigationPlan.objects.filter(_case_scope(user))
+    return exclude_hidden_cases(InvestigationPlan.objects.filter(_case_scope(user)), user)
 
 
 def directions_visible_to(user: User) -> QuerySet[Direction]:
@@ -99,7 +103,7 @@ def directions_visible_to(user: User) -> QuerySet[Direction]:
     scope = _case_scope(user)
     if is_frontline(user):
         scope |= Q(officer_id__in=officer_ids_for(user))
-    return Direction.objects.filter(scope)
+    return exclude_hidden_cases(Direction.objects.filter(scope), user)
 
 
 def can_see_case_oversight(user: User, case: Case) -> bool:

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 
+from cases.permissions import exclude_hidden_cases, register_case_path
 from foundation.accounts.models import Agency, Role, User
 from foundation.accounts.roles import RECEIVING_ROLES, is_frontline, is_hub_manager, is_hub_staff
 from foundation.audit.access import Need, open_door, register_sensitive
@@ -19,6 +20,8 @@ from referrals.models import AdviceCategory, AdviceRequest, Guidance, Referral
 
 for _model in (Referral, AdviceRequest, Guidance):
     register_sensitive(_model)
+# Its door hides the referrals (and casework) of restricted cases (cases/permissions.py).
+register_case_path(Referral, "case")
 
 
 class ReferralNeed(StrEnum):
@@ -62,9 +65,12 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     if not user.is_active:
         return Referral.objects.none()
     if is_hub_staff(user):
-        return Referral.objects.all()
+        return exclude_hidden_cases(Referral.objects.all(), user)
     if user.has_role(*RECEIVING_ROLES) and user.agency_id:
-        return Referral.objects.filter(agency_id=user.agency_id).exclude(state=Referral.State.DRAFT)
+        return exclude_hidden_cases(
+            Referral.objects.filter(agency_id=user.agency_id).exclude(state=Referral.State.DRAFT),
+            user,
+        )
     return Referral.objects.none()
 
 
@@ -204,7 +210,8 @@ def casework_visible_to(user: User) -> QuerySet[Referral]:
         scope |= Q(agency_id=user.agency_id)
     if user.has_role(*CASEWORK_HUB_ROLES):
         scope |= Q(consent=Referral.Consent.GIVEN)
-    return isac_referrals.filter(scope)
+    # Never through a break-glass access: casework belongs to another data controller.
+    return exclude_hidden_cases(isac_referrals.filter(scope), user, break_glass=False)
 
 
 def can_write_casework(user: User, referral: Referral) -> bool:

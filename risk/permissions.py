@@ -20,13 +20,22 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cases.models import Case, Facet
-from cases.permissions import CaseNeed, cases_visible_to, cases_with_facet, get_case_for_user
+from cases.permissions import (
+    CaseNeed,
+    cases_visible_to,
+    cases_with_facet,
+    exclude_hidden_cases,
+    get_case_for_user,
+    register_case_path,
+)
 from foundation.accounts.models import User
 from foundation.accounts.roles import is_hub_manager, is_hub_staff, is_isac, is_receiving_user
 from foundation.audit.access import Need, open_door, register_sensitive
 from risk.models import Instrument, RiskAssessment
 
 register_sensitive(RiskAssessment)
+# Its door hides the assessments of restricted cases (cases/permissions.py).
+register_case_path(RiskAssessment, "case")
 
 
 def can_view_risk(user: User) -> bool:
@@ -42,7 +51,7 @@ def can_assess(user: User) -> bool:
 def assessments_visible_to(user: User) -> QuerySet[RiskAssessment]:
     """The one scoping function for risk assessments (DESIGN.md §4)."""
     if is_hub_staff(user):
-        return RiskAssessment.objects.all()
+        return exclude_hidden_cases(RiskAssessment.objects.all(), user)
     if is_receiving_user(user):
         # What the live shares' facets open, never Referral.shared_items (docs/access.md).
         shared_in_full = Q(

@@ -63,6 +63,12 @@ app.conf.beat_schedule = {
     },
     # Generates clinic meetings ahead from schedules, then allocates the waiting list (02:30 UTC).
     "clinic-nightly": {"task": "clinic.nightly", "schedule": crontab(hour=2, minute=30)},
+    # Lists the day's unusual access for the auditor (07:40 UTC: after the night window ends
+    # at 07:00 Europe/London in winter and summer alike).
+    "find-unusual-access": {
+        "task": "cases.find_unusual_access",
+        "schedule": crontab(hour=7, minute=40),
+    },
     # Chases overdue clinic actions: the day after the due date, then weekly (08:10 UTC daily).
     "chase-overdue-clinic-actions": {
         "task": "clinic.chase_overdue_actions",

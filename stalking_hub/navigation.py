@@ -52,6 +52,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "Records due for review under the retention rules; subject access and rectification.",
     ),
     NavItem(
+        "Restriction of processing",
+        "cases:restricted_people",
+        frozenset({Role.INFORMATION_MANAGER}),
+        "Restrict (or lift) the processing of a person's data: their records are hidden.",
+    ),
+    NavItem(
         "Administration",
         "admin:index",
         frozenset({Role.ADMIN}),

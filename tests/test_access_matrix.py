@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -276,3 +277,243 @@ def test_record_matrix(client, request, world, path, url_name, method, role, all
         url,
         list(written.values_list("object_type", "object_id", "need", "outcome")),
     )
+
+
+# --- The restricted-case matrix: every role, every case-scoped URL, the admin: 404 ------------
+
+RESTRICTED_SECTION = "### A restricted case"
+# URL arguments that name a record of one case (or the case itself), by namespace when the
+# same name means different records: every URL taking one of these is case-scoped.
+CASE_SCOPED_ARGS = {
+    "case_id": "case",
+    "assessment_id": "assessment",
+    "item_id": "item",
+    "action_id": "action",
+    "file_id": "file",
+    "event_id": "event",
+    "hearing_id": "hearing",
+    "order_id": "order",
+    "notification_id": "notification",
+    "breach_id": "breach",
+    "candidate_id": "candidate",
+    "plan_id": "plan",
+    "line_id": "line",
+    "direction_id": "direction",
+    "log_id": "log",
+}
+# Arguments that only qualify a record already named (their own door comes after it).
+QUALIFYING_ARGS = {"instrument_key": "four", "version": 1, "need_id": 1}
+RESTRICTED_NAMESPACES = ("cases", "risk", "referrals", "clinic", "legal", "oversight")
+# The hub's staff would open most of these pages: each refusal must be on record.
+REFUSAL_ON_RECORD = {"coordinator", "tactical_lead", "solicitor"}
+
+
+def on_record(role: str, name: str) -> bool:
+    """Whether this role's refusal at this page must be on record: the hub's staff at the
+    app pages, the administrator at the admin's (others are refused by role before a door)."""
+    if name.startswith("admin:"):
+        return role == "admin"
+    return role in REFUSAL_ON_RECORD
+
+
+def case_scoped_urls() -> list[tuple[str, tuple[str, ...]]]:
+    """(url name, argument names) of every URL that names a case's record, from the resolver."""
+    from django.urls import get_resolver
+    from django.urls.resolvers import URLPattern, URLResolver
+
+    found: list[tuple[str, tuple[str, ...]]] = []
+
+    def walk(patterns, namespace: str, inherited: tuple[str, ...]) -> None:
+        for pattern in patterns:
+            names = inherited + tuple(pattern.pattern.regex.groupindex)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace, names)
+            elif isinstance(pattern, URLPattern) and namespace in RESTRICTED_NAMESPACES:
+                key = "referral" if namespace == "referrals" else "clinic_referral"
+                args = [n for n in names if n in CASE_SCOPED_ARGS or n == "referral_id"]
+                if args and not (namespace == "cases" and pattern.name == "my_log"):
+                    found.append((f"{namespace}:{pattern.name}", names))
+                del key
+
+    walk(get_resolver().url_patterns, "", ())
+    return sorted(set(found))
+
+
+def test_the_restricted_matrix_covers_every_case_scoped_url():
+    names = {name for name, _ in case_scoped_urls()}
+    # A sample of each app's doors: the resolver's list is the test's list.
+    assert {
+        "cases:detail",
+        "cases:log_detail",
+        "risk:detail",
+        "referrals:casework",
+        "clinic:item_detail",
+        "clinic:referral_detail",
+        "legal:pack_pdf",
+        "legal:breach",
+        "oversight:direction",
+    } <= names
+    assert len(names) > 70
+    text = ACCESS_DOC.read_text(encoding="utf-8")
+    assert RESTRICTED_SECTION in text
+
+
+@pytest.fixture
+def restricted_world(coordinator, solicitor, isac, officer, isac_service, home_force):
+    """A restricted case with a record of every kind: a crime log, an ISAC referral with
+    casework, a risk assessment, a clinic referral on an agenda with an action, an SPO file
+    with an order in force, its notification, a breach, a breach candidate and a hearing, an
+    investigation plan with a line and a direction. Named on it: one user, no persona."""
+    from django.utils import timezone
+
+    from cases.models import CaseLog, CaseParty, PartyRole
+    from cases.services import restrict_case
+    from cases.services.logs import logs_changed
+    from legal import services as legal
+    from legal.models import BreachCandidate, LegalEvent
+    from tests.factories import CaseFactory, UserFactory
+    from tests.factories.cases import CrimeLogFactory, LogPartyFactory, PersonFactory
+    from tests.factories.clinic import ActionFactory, AgendaItemFactory, ClinicReferralFactory
+    from tests.factories.oversight import (
+        DirectionFactory,
+        InvestigationPlanFactory,
+        PlanLineFactory,
+    )
+    from tests.factories.referrals import ReferralFactory
+    from tests.factories.risk import RiskAssessmentFactory
+    from tests.legal.conftest import open_spo, to_state
+
+    case = CaseFactory(owner=coordinator, officer_in_charge=officer, current_risk="high")
+    victim, suspect = PersonFactory(name=SECRET_NAME), PersonFactory(name=SECRET_NAME + " Sr")
+    CaseParty.objects.create(case=case, person=victim, role=PartyRole.VICTIM)
+    CaseParty.objects.create(case=case, person=suspect, role=PartyRole.SUSPECT)
+    log = CrimeLogFactory(narrative=SECRET_NARRATIVE)
+    LogPartyFactory(log=log, person=victim, role=PartyRole.VICTIM, position=0)
+    CaseLog.objects.create(case=case, log=log, added_by=coordinator)
+    referral = ReferralFactory(case=case, agency=isac_service, active=True, reason=SECRET_REASON)
+    assessment = RiskAssessmentFactory(case=case, assessor=coordinator)
+    clinic_referral = ClinicReferralFactory(case=case, referred_by=isac)
+    item = AgendaItemFactory(referral=clinic_referral)
+    action = ActionFactory(item=item, owner=isac, owner_agency=isac_service)
+    file = to_state(open_spo(case, solicitor, protected=[victim]), solicitor, "in_force")
+    order = file.orders.get()
+    legal.record_service(order=order, served_on=timezone.localdate(), by=solicitor)
+    breach = legal.record_breach(
+        order=order,
+        occurred_on=timezone.localdate(),
+        log_source="rms",
+        log_reference="NS/26/RESTRICTED",
+        by=solicitor,
+    )
+    later = CrimeLogFactory(breach=True, recorded_at=timezone.now())
+    LogPartyFactory(log=later, suspect=True, person=suspect)
+    logs_changed(log_ids=[later.pk], now=timezone.now())
+    hearing = legal.schedule_hearing(
+        file=file,
+        court="Northtown Magistrates' Court",
+        starts_at=timezone.now() + timedelta(days=3),
+        kind="variation",
+        by=solicitor,
+    )
+    plan = InvestigationPlanFactory(case=case)
+    line = PlanLineFactory(plan=plan)
+    direction = DirectionFactory(case=case, plan_line=line, officer=officer)
+    lead = UserFactory(email="restricting-lead@example.test", roles=["tactical_lead"])
+    named = UserFactory(email="named@example.test", roles=["coordinator"], agency=home_force)
+    restrict_case(case=case, members=[named], reason="The suspect is a serving officer.", by=lead)
+    # The sweep linked the later log to the case (its suspect): one more record of the case.
+    return {
+        "case": case.pk,
+        "log": log.pk,
+        "referral": referral.pk,
+        "clinic_referral": clinic_referral.pk,
+        "assessment": assessment.pk,
+        "item": item.pk,
+        "action": action.pk,
+        "file": file.pk,
+        "order": order.pk,
+        "notification": order.notifications.get().pk,
+        "breach": breach.pk,
+        "candidate": BreachCandidate.objects.get().pk,
+        "hearing": hearing.pk,
+        "event": LegalEvent.objects.filter(file=file).first().pk,
+        "plan": plan.pk,
+        "line": line.pk,
+        "direction": direction.pk,
+        "named": named.pk,
+    }
+
+
+def restricted_url(name: str, arg_names: tuple[str, ...], world: dict[str, int]) -> str:
+    args = []
+    for arg in arg_names:
+        if arg == "referral_id":
+            args.append(world["referral" if name.startswith("referrals:") else "clinic_referral"])
+        elif arg in CASE_SCOPED_ARGS:
+            args.append(world[CASE_SCOPED_ARGS[arg]])
+        else:
+            args.append(QUALIFYING_ARGS[arg])
+    return reverse(name, args=args)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLE_COLUMNS)
+def test_a_restricted_case_is_not_found_for_every_role_at_every_url(
+    client, request, restricted_world, role
+):
+    from foundation.audit.models import AccessRecord
+
+    user = request.getfixturevalue("admin_user" if role == "admin" else role)
+    client.force_login(user)
+    failures = []
+    pages = [
+        (name, restricted_url(name, args, restricted_world)) for name, args in case_scoped_urls()
+    ]
+    pages += [
+        (
+            "admin:cases_case_change",
+            reverse("admin:cases_case_change", args=[restricted_world["case"]]),
+        ),
+        (
+            "admin:cases_crimelog_change",
+            reverse("admin:cases_crimelog_change", args=[restricted_world["log"]]),
+        ),
+    ]
+    for name, url in pages:
+        before = AccessRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        response = client.get(url)
+        if response.status_code == 405:
+            response = client.post(url, {})
+        written = AccessRecord.objects.filter(pk__gt=before, user=user)
+        body = response.content.decode(errors="replace")
+        if response.status_code != 404:
+            failures.append((name, response.status_code))
+        elif any(secret in body for secret in (SECRET_NAME, SECRET_NARRATIVE, SECRET_REASON)):
+            failures.append((name, "secret in the body"))
+        elif written.filter(outcome=AccessRecord.Outcome.ALLOWED).exists():
+            failures.append((name, "recorded allowed"))
+        elif (
+            on_record(role, name)
+            and not written.filter(outcome=AccessRecord.Outcome.DENIED).exists()
+        ):
+            # Their role would open the page: the refusal is on record, like any denial.
+            failures.append((name, "no denied record"))
+    assert failures == []
+
+
+@pytest.mark.django_db
+def test_the_named_user_opens_the_restricted_case(client, restricted_world):
+    from foundation.accounts.models import User
+
+    client.force_login(User.objects.get(pk=restricted_world["named"]))
+    for name in (
+        "cases:detail",
+        "risk:history",
+        "referrals:detail",
+        "legal:file",
+        "oversight:plan",
+    ):
+        key = {"cases": "case", "risk": "case", "referrals": "referral", "legal": "file"}.get(
+            name.split(":")[0], "plan"
+        )
+        assert client.get(reverse(name, args=[restricted_world[key]])).status_code == 200, name

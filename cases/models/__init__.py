@@ -11,13 +11,21 @@ from cases.models.people import (
     Relationship,
     RiskLevel,
 )
+from cases.models.restrictions import (
+    BreakGlassAccess,
+    CaseRestriction,
+    PersonRestriction,
+    UnusualAccess,
+)
 from cases.models.rules import IndicatorPhrase, LogSignal, SignalKind, SignalSettings
 
 __all__ = [
     "DERIVED_LOG_COLUMNS",
+    "BreakGlassAccess",
     "Case",
     "CaseLog",
     "CaseParty",
+    "CaseRestriction",
     "CaseShare",
     "CrimeLog",
     "Facet",
@@ -34,8 +42,10 @@ __all__ = [
     "Person",
     "PersonAddress",
     "PersonIdentifier",
+    "PersonRestriction",
     "Relationship",
     "RiskLevel",
     "SignalKind",
     "SignalSettings",
+    "UnusualAccess",
 ]

@@ -37,6 +37,12 @@ def alert_coordinators(*, log_ids: Sequence[int]) -> None:
 def send_high_risk_alert(*, log_ids: list[int]) -> None:
     """E-mail every active coordinator: log ids and page paths only, no names or narrative."""
     # Whoever covers a coordinator now is told too (foundation/accounts/cover.py).
+    # A log the sweep linked to a restricted case is told to that case's named users only
+    # (cases/services/restrictions.py), never to every coordinator.
+    from cases.services.restrictions import logs_on_restricted_cases
+
+    restricted = logs_on_restricted_cases(log_ids)
+    log_ids = [log_id for log_id in log_ids if log_id not in restricted]
     coordinators = User.objects.filter(is_active=True, roles__contains=[Role.COORDINATOR])
     recipients = sorted({user.email for user in with_coverers(coordinators.order_by("pk"))})
     if not recipients or not log_ids:

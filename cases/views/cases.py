@@ -25,9 +25,11 @@ from cases.panels import panels_for
 from cases.permissions import (
     CaseNeed,
     can_manage_case,
+    can_restrict_case,
     facets_for,
     get_case_for_user,
 )
+from cases.restrictions import case_restriction, live_break_glass
 from cases.selectors import PARTY_FACETS
 from cases.services import CaseError
 from cases.views.common import PAGE_SIZE, query_without_page
@@ -81,6 +83,12 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
     # Everything that happened on the case, merged by date, from every app's entry provider
     # (cases/chronology.py); each provider shown is recorded like a panel, in the same insert.
     chronology = chronology_for(case, user, facets=facets, record=False)
+    restriction = case_restriction(case.pk)
+    glass = (
+        live_break_glass(user, case.pk, now=timezone.now())
+        if restriction is not None and user not in restriction.members.all()
+        else None
+    )
     panels = [
         (
             panel,
@@ -116,6 +124,9 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             "chronology": chronology,
             "signal_labels": dict(SignalKind.choices),
             "can_manage": can_manage_case(user),
+            "restriction": restriction,
+            "break_glass": glass,
+            "can_restrict": can_restrict_case(user),
         },
     )
 

@@ -43,7 +43,7 @@ def waiting(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_manage_clinic(request.user):
         raise Http404
     now = timezone.now()
-    waiting_list = list(selectors.waiting_list())
+    waiting_list = list(selectors.waiting_list(request.user))
     outlook = capacity_outlook(now=now)
     references = {referral.pk: referral for referral in waiting_list}
     return render(

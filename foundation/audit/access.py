@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from enum import StrEnum
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
@@ -30,6 +31,27 @@ class Need(StrEnum):
 
 
 _SENSITIVE: dict[str, type[models.Model]] = {}
+
+# Rules that narrow every door's scope whatever the app (a restricted case hides its records
+# in every app): each takes the scoped queryset, the user and the need, and narrows it. The
+# cases app registers the restriction rule (cases/permissions.py); foundation knows no case.
+type ScopeRule = Callable[[models.QuerySet[Any], User, str], models.QuerySet[Any]]
+_SCOPE_RULES: list[ScopeRule] = []
+
+
+def register_scope_rule(rule: ScopeRule) -> ScopeRule:
+    """Add a rule every door applies to its scoped queryset before it looks for the object."""
+    if rule not in _SCOPE_RULES:
+        _SCOPE_RULES.append(rule)
+    return rule
+
+
+def _narrowed[M: models.Model](
+    visible: models.QuerySet[M], user: User, need: str
+) -> models.QuerySet[M]:
+    for rule in _SCOPE_RULES:
+        visible = rule(visible, user, str(need))
+    return visible
 
 
 def register_sensitive(model: type[models.Model]) -> type[models.Model]:
@@ -74,6 +96,7 @@ def open_door[M: models.Model](
     AuditUnavailable if the record cannot be written (the caller then serves nothing).
     """
     object_type = object_type_of(visible.model)
+    visible = _narrowed(visible, user, need)
     obj: M | None = None
     if permitted:
         try:
@@ -115,6 +138,7 @@ def open_doors[M: models.Model](
     """
     pk_field = visible.model._meta.pk
     assert pk_field is not None
+    visible = _narrowed(visible, user, need)
     valid: set[object] = set()
     malformed: set[str] = set()
     for pk in pks:

@@ -84,7 +84,7 @@ def order_detail(request: AuthenticatedHttpRequest, order_id: int) -> HttpRespon
             "case": order.file.case,
             "hub_view": can_read_files(request.user),
             "can_manage": can_manage_legal(request.user),
-            "privileged": can_read_privileged(request.user),
+            "privileged": can_read_privileged(request.user, order.file.case_id),
             "today": timezone.localdate(),
         },
     )

@@ -396,3 +396,14 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Restricted cases, break-glass and unusual access (docs/information-management-access.md):
+# how long a break-glass access lasts (hours); the auditor's unusual-access rules — distinct
+# cases a user consults in the night window (local hours, Europe/London), denied attempts
+# within a window of minutes.
+HUB_BREAK_GLASS_HOURS: int = env.int("HUB_BREAK_GLASS_HOURS", default=4)
+HUB_UNUSUAL_NIGHT_CASES: int = env.int("HUB_UNUSUAL_NIGHT_CASES", default=20)
+HUB_UNUSUAL_NIGHT_START_HOUR: int = env.int("HUB_UNUSUAL_NIGHT_START_HOUR", default=19)
+HUB_UNUSUAL_NIGHT_END_HOUR: int = env.int("HUB_UNUSUAL_NIGHT_END_HOUR", default=7)
+HUB_UNUSUAL_DENIED_ATTEMPTS: int = env.int("HUB_UNUSUAL_DENIED_ATTEMPTS", default=5)
+HUB_UNUSUAL_DENIED_WINDOW_MINUTES: int = env.int("HUB_UNUSUAL_DENIED_WINDOW_MINUTES", default=60)
