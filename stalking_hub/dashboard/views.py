@@ -14,7 +14,7 @@ from cases.forms import SearchForm
 from foundation.lib.http import AuthenticatedHttpRequest
 from stalking_hub.dashboard import capacity, services
 from stalking_hub.dashboard.charts import line_chart
-from stalking_hub.dashboard.evaluation import evaluate
+from stalking_hub.dashboard.evaluation import stored_evaluation
 from stalking_hub.dashboard.forms import (
     EvaluationForm,
     ExportForm,
@@ -87,8 +87,10 @@ def evaluation(request: AuthenticatedHttpRequest) -> HttpResponse:
         "dashboard/evaluation.html",
         {
             "form": form,
-            "result": evaluate(now=now, split_on=split_on, include_short=include_short),
+            # The stored outcomes (refreshed by beat and after imports), never recomputed here.
+            "result": stored_evaluation(split_on=split_on, include_short=include_short),
             "include_short": include_short,
+            "now": now,
             "export_form": ExportForm(),
             "exports": list(exports_visible_to(request.user).order_by("-requested_at")[:10]),
         },
