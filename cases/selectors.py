@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import CharField, Count, F, Func, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -99,27 +99,57 @@ def review_queue(user: User, filters: QueueFilter) -> QuerySet[CrimeLog]:
     return logs.only(*QUEUE_FIELDS).order_by("-is_high_risk", "-recorded_at", "-id")
 
 
-def queue_signal_counts(user: User, filters: QueueFilter) -> dict[str, int]:
-    """How many logs carry each signal kind under the current filters, in one GROUP BY.
+# The queue's counts stop at this many logs (docs/review-queue.md, "Speed"): counting every
+# flagged log of a million-log force on each visit costs more than the page itself. Past it
+# the page says "more than"; a later page raises the cap so its own next page is known.
+QUEUE_COUNT_CAP = 1000
+
+
+def queue_count_cap(page_number: int, page_size: int) -> int:
+    return max(QUEUE_COUNT_CAP, (page_number + 1) * page_size)
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    """A count that stopped at `cap`: `value` is exact unless `capped` (then a lower bound)."""
+
+    value: int
+    capped: bool
+
+
+def queue_count(logs: QuerySet[CrimeLog], *, cap: int) -> CappedCount:
+    """How many logs the queue lists, counting at most cap + 1 of them (one query)."""
+    counted = logs.order_by().values("pk")[: cap + 1].count()
+    return CappedCount(value=min(counted, cap), capped=counted > cap)
+
+
+def queue_signal_counts(user: User, filters: QueueFilter, *, cap: int) -> dict[str, CappedCount]:
+    """How many logs carry each signal kind under the current filters, in one GROUP BY over
+    at most cap + 1 logs (when there are more, each count is a lower bound: `capped`).
 
     The signal-kind filter itself is left out, so each count says what choosing that kind
     would list.
     """
-    kinds = (
-        _queue_base(user, filters)
-        .order_by()
-        .annotate(kind=Func(F("signal_kinds"), function="unnest", output_field=CharField()))
-        .values("kind")
-    )
-    inner_sql, params = kinds.query.sql_with_params()
+    sample = _queue_base(user, filters).order_by().values("signal_kinds")[: cap + 1]
+    inner_sql, params = sample.query.sql_with_params()
     with connection.cursor() as cursor:
-        # The inner query is Django's own, parameterised; only its text is wrapped here.
+        # The inner query is Django's own, parameterised; only its text is wrapped here. The
+        # empty kind added to every log counts the logs themselves (is the sample cut short?).
         cursor.execute(
-            f"SELECT kind, count(*) FROM ({inner_sql}) AS kinds GROUP BY kind",  # noqa: S608
+            "SELECT kinds.kind, count(*) FROM ("  # noqa: S608
+            f"{inner_sql}) AS sample CROSS JOIN LATERAL"
+            " unnest(sample.signal_kinds || ARRAY['']::varchar[]) AS kinds(kind)"
+            " GROUP BY kinds.kind",
             params,
         )
         counted: dict[str, int] = dict(cursor.fetchall())
-    return {kind: counted.get(kind, 0) for kind in SignalKind.values} | counted
+    capped = counted.pop("", 0) > cap
+    return {
+        kind: CappedCount(value=count, capped=capped)
+        for kind, count in (
+            {kind: counted.get(kind, 0) for kind in SignalKind.values} | counted
+        ).items()
+    }
 
 
 # Victims first, then suspects, then witnesses: the order a reviewer reads a log in.

@@ -94,6 +94,12 @@ app.conf.beat_schedule = {
         "task": "dashboard.refresh_figures",
         "schedule": crontab(minute="*/10"),
     },
+    # Recomputes every case's evaluation outcome for the evaluation page (imports also refresh
+    # the cases their logs touch at once); at 100,000 cases a run takes about a minute.
+    "dashboard-refresh-evaluation": {
+        "task": "dashboard.refresh_evaluation",
+        "schedule": crontab(minute="5,35"),
+    },
     # Generates last month's report for the coordinator on the 1st (06:00 UTC); frozen once made.
     "dashboard-monthly-report": {
         "task": "dashboard.monthly_report",

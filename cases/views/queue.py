@@ -62,10 +62,12 @@ def _queue_page(
     if form.is_bound and form.is_valid():
         filters = form.to_filter()
     logs = selectors.review_queue(request.user, filters)
-    page = Paginator(logs, PAGE_SIZE).get_page(query.get("page"))
+    cap = selectors.queue_count_cap(_page_number(query.get("page")), PAGE_SIZE)
+    paginator = CappedPaginator(logs, PAGE_SIZE, counted=selectors.queue_count(logs, cap=cap))
+    page = paginator.get_page(query.get("page"))
     if query.get("select") == "page":
         selected = {log.pk for log in page.object_list}
-    counts = selectors.queue_signal_counts(request.user, filters)
+    counts = selectors.queue_signal_counts(request.user, filters, cap=cap)
     plain = query.copy()
     plain.pop("select", None)
     without_page = plain.copy()
@@ -93,8 +95,24 @@ def _queue_page(
     )
 
 
+class CappedPaginator(Paginator):
+    """A paginator told its count (capped: selectors.queue_count) instead of counting again.
+
+    When capped, the count is one past the cap, so the last page known has a next page."""
+
+    def __init__(self, object_list: Any, per_page: int, *, counted: selectors.CappedCount):
+        super().__init__(object_list, per_page)
+        self.capped = counted.capped
+        self.cap = counted.value
+        self.__dict__["count"] = counted.value + 1 if counted.capped else counted.value
+
+
+def _page_number(value: str | None) -> int:
+    return int(value) if value and value.isdecimal() and len(value) < 7 else 1
+
+
 def _signal_count_links(
-    current: QueryDict, counts: dict[str, int], *, selected: str
+    current: QueryDict, counts: dict[str, selectors.CappedCount], *, selected: str
 ) -> list[dict[str, object]]:
     """One link per signal kind: the current filters with that kind chosen, and its count."""
     labels = dict(SignalKind.choices)
@@ -107,7 +125,8 @@ def _signal_count_links(
             {
                 "kind": kind,
                 "label": labels.get(kind, kind),
-                "count": count,
+                "count": count.value,
+                "capped": count.capped,
                 "url": f"?{query.urlencode()}",
                 "selected": kind == selected,
             }

@@ -37,6 +37,13 @@ SESSION_STARTED_KEY = "hub_session_started"
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/health/")
 
 
+def mark_session_started(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """user_logged_in: the 12-hour limit runs from sign-in, written with the new session (the
+    middleware below sets it for a session from before this receiver, on its next request)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_STARTED_KEY] = time.time()
+
+
 class SessionLimitMiddleware:
     """End a session 12 hours after sign-in, however active (the idle limit is the cookie age)."""
 

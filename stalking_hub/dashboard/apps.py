@@ -8,7 +8,9 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from cases.hooks import register_logs_changed
-        from stalking_hub.dashboard import summary
+        from stalking_hub.dashboard import evaluation, summary
 
-        # After each import batch: refresh the figures that read crime logs (via the outbox).
+        # After each import batch: refresh the figures that read crime logs, and the evaluation
+        # outcomes of the cases the logs touch (both via the outbox, after the batch commits).
         register_logs_changed(summary.figures_after_logs_changed)
+        register_logs_changed(evaluation.outcomes_after_logs_changed)

@@ -23,22 +23,26 @@ import hashlib
 import hmac
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Min
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case, CaseLog, CaseParty, LogParty, LogReview, PartyRole
 from cases.outcomes import DetectionState, log_detection_state
 from clinic.models import AgendaItem, ClinicReferral
 from foundation.accounts.models import Agency
+from foundation.outbox.services import enqueue, outbox_handler
 from legal.selectors import orders_made_by_case
 from referrals.models import Referral
+from stalking_hub.dashboard.models import CaseOutcomeRow
 
 CHUNK = 2000
 FOLLOW_UP = timedelta(days=365)
@@ -184,10 +188,17 @@ def _chunk_outcomes(cases: Sequence[Mapping[str, Any]], now: datetime) -> list[C
 
 
 def case_outcomes(
-    *, now: datetime, progress: Callable[[int, int], None] | None = None
+    *,
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+    case_ids: Collection[int] | None = None,
 ) -> Iterator[CaseOutcome]:
-    """Every case's outcome, chunk by chunk; `progress(done, total)` after each chunk."""
-    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    """Every case's outcome (or those of `case_ids`), chunk by chunk; `progress(done, total)`
+    after each chunk."""
+    wanted = Case.objects.order_by("pk")
+    if case_ids is not None:
+        wanted = wanted.filter(pk__in=list(case_ids))
+    ids = list(wanted.values_list("pk", flat=True))
     done = 0
     for chunk in _chunks(ids):
         cases = list(
@@ -254,28 +265,197 @@ class Evaluation:
     split_on: date
     total_cases: int
     without_intervention: int
+    # When the stored outcomes were computed (stored_evaluation); None when computed live.
+    computed_at: datetime | None = None
+
+
+def _split_moment(split_on: date) -> datetime:
+    return timezone.make_aware(datetime.combine(split_on, datetime.min.time()))
+
+
+def _labels(split_on: date) -> tuple[str, str, str, str, str]:
+    return (
+        "All cases",
+        f"Opened before {split_on:%d %b %Y}",
+        f"Opened on or after {split_on:%d %b %Y}",
+        "Discussed at the clinic",
+        "Not discussed at the clinic",
+    )
 
 
 def evaluate(*, now: datetime, split_on: date, include_short: bool = False) -> Evaluation:
+    """Computed live from the apps' tables (tests, the stored outcomes' reference); the page
+    reads `stored_evaluation`."""
     outcomes = list(case_outcomes(now=now))
-    split = timezone.make_aware(datetime.combine(split_on, datetime.min.time()))
+    split = _split_moment(split_on)
     before = [o for o in outcomes if o.opened_at < split]
     after = [o for o in outcomes if o.opened_at >= split]
     clinic = [o for o in outcomes if o.discussed_at_clinic]
     no_clinic = [o for o in outcomes if not o.discussed_at_clinic]
+    every, before_label, after_label, clinic_label, no_clinic_label = _labels(split_on)
     return Evaluation(
-        overall=rates("All cases", outcomes, include_short=include_short),
+        overall=rates(every, outcomes, include_short=include_short),
         by_opening=(
-            rates(f"Opened before {split_on:%d %b %Y}", before, include_short=include_short),
-            rates(f"Opened on or after {split_on:%d %b %Y}", after, include_short=include_short),
+            rates(before_label, before, include_short=include_short),
+            rates(after_label, after, include_short=include_short),
         ),
         by_clinic=(
-            rates("Discussed at the clinic", clinic, include_short=include_short),
-            rates("Not discussed at the clinic", no_clinic, include_short=include_short),
+            rates(clinic_label, clinic, include_short=include_short),
+            rates(no_clinic_label, no_clinic, include_short=include_short),
         ),
         split_on=split_on,
         total_cases=len(outcomes),
         without_intervention=sum(1 for o in outcomes if o.first_intervention_at is None),
+    )
+
+
+# --- The stored outcomes (the page's reads) ------------------------------------------------------
+
+# An import touching more cases than this refreshes them all (one pass) rather than by id.
+AFFECTED_LIMIT = 5000
+
+
+def refresh_outcomes(*, now: datetime, case_ids: Collection[int] | None = None) -> int:
+    """Compute the outcomes of every case (or of `case_ids`) and store them; returns how many.
+
+    Idempotent: each row is an upsert, so two refreshes at once store the same outcomes. A full
+    refresh also removes the rows of cases that no longer exist (the foreign key cascades too).
+    """
+    stored = 0
+    batch: list[CaseOutcomeRow] = []
+
+    def flush() -> None:
+        CaseOutcomeRow.objects.bulk_create(
+            batch,
+            update_conflicts=True,
+            unique_fields=["case"],
+            update_fields=[
+                "opened_at",
+                "first_intervention_at",
+                "follow_up_complete",
+                "new_incidents",
+                "charged",
+                "discussed_at_clinic",
+                "computed_at",
+            ],
+        )
+        batch.clear()
+
+    with transaction.atomic():
+        for outcome in case_outcomes(now=now, case_ids=case_ids):
+            batch.append(
+                CaseOutcomeRow(
+                    case_id=outcome.case_id,
+                    opened_at=outcome.opened_at,
+                    first_intervention_at=outcome.first_intervention_at,
+                    follow_up_complete=outcome.follow_up_complete,
+                    new_incidents=outcome.new_incidents,
+                    charged=outcome.charged,
+                    discussed_at_clinic=outcome.discussed_at_clinic,
+                    computed_at=now,
+                )
+            )
+            stored += 1
+            if len(batch) >= CHUNK:
+                flush()
+        if batch:
+            flush()
+        if case_ids is None:
+            CaseOutcomeRow.objects.filter(computed_at__lt=now).delete()
+    return stored
+
+
+def cases_touched_by_logs(log_ids: Collection[int]) -> set[int]:
+    """The cases whose outcome these logs may change: those holding one of the logs (a charge),
+    and those whose victim is named as victim on one (a new incident). Two queries."""
+    ids = list(log_ids)
+    holding = set(CaseLog.objects.filter(log_id__in=ids).values_list("case_id", flat=True))
+    victims = LogParty.objects.filter(
+        log_id__in=ids, role=PartyRole.VICTIM, person_id__isnull=False
+    ).values("person_id")
+    named = set(
+        CaseParty.objects.filter(role=PartyRole.VICTIM, person_id__in=victims).values_list(
+            "case_id", flat=True
+        )
+    )
+    return holding | named
+
+
+def outcomes_after_logs_changed(*, log_ids: Collection[int], now: datetime) -> None:
+    """cases.hooks handler: queue a refresh of the outcomes these logs may change; it runs
+    after the batch commits, through the outbox (no query here)."""
+    if not log_ids:
+        return
+    if len(log_ids) > AFFECTED_LIMIT:
+        enqueue(refresh_outcomes_message)
+    else:
+        enqueue(refresh_outcomes_message, log_ids=sorted(log_ids))
+
+
+@outbox_handler("dashboard.refresh_evaluation_outcomes")
+def refresh_outcomes_message(*, log_ids: list[int] | None = None) -> None:
+    now = timezone.now()
+    if log_ids is None:
+        refresh_outcomes(now=now)
+        return
+    touched = cases_touched_by_logs(log_ids)
+    if len(touched) > AFFECTED_LIMIT:
+        refresh_outcomes(now=now)
+    elif touched:
+        refresh_outcomes(now=now, case_ids=touched)
+
+
+def _cohort_aggregates(prefix: str, cohort: Q, *, include_short: bool) -> dict[str, Any]:
+    intervened = cohort & Q(first_intervention_at__isnull=False)
+    counted = intervened if include_short else intervened & Q(follow_up_complete=True)
+    return {
+        f"{prefix}_cases": Count("pk", filter=counted),
+        f"{prefix}_with_new": Count("pk", filter=counted & Q(new_incidents__gt=0)),
+        f"{prefix}_incidents": Coalesce(Sum("new_incidents", filter=counted), 0),
+        f"{prefix}_charged": Count("pk", filter=counted & Q(charged=True)),
+        f"{prefix}_short": Count("pk", filter=intervened & Q(follow_up_complete=False)),
+    }
+
+
+def stored_evaluation(*, split_on: date, include_short: bool = False) -> Evaluation:
+    """The rates and cohorts from the stored outcomes: one query whatever the number of cases.
+    `computed_at` says when they were computed (None: not yet)."""
+    split = _split_moment(split_on)
+    cohorts = {
+        "every": Q(),
+        "before": Q(opened_at__lt=split),
+        "after": Q(opened_at__gte=split),
+        "clinic": Q(discussed_at_clinic=True),
+        "no_clinic": Q(discussed_at_clinic=False),
+    }
+    aggregates: dict[str, Any] = {
+        "total": Count("pk"),
+        "without": Count("pk", filter=Q(first_intervention_at__isnull=True)),
+        "computed_at": Max("computed_at"),
+    }
+    for prefix, cohort in cohorts.items():
+        aggregates |= _cohort_aggregates(prefix, cohort, include_short=include_short)
+    row = CaseOutcomeRow.objects.aggregate(**aggregates)
+
+    def rates_of(prefix: str, label: str) -> Rates:
+        return Rates(
+            label=label,
+            cases=row[f"{prefix}_cases"],
+            with_new_incident=row[f"{prefix}_with_new"],
+            new_incidents=row[f"{prefix}_incidents"],
+            charged=row[f"{prefix}_charged"],
+            short_follow_up=row[f"{prefix}_short"],
+        )
+
+    every, before_label, after_label, clinic_label, no_clinic_label = _labels(split_on)
+    return Evaluation(
+        overall=rates_of("every", every),
+        by_opening=(rates_of("before", before_label), rates_of("after", after_label)),
+        by_clinic=(rates_of("clinic", clinic_label), rates_of("no_clinic", no_clinic_label)),
+        split_on=split_on,
+        total_cases=row["total"],
+        without_intervention=row["without"],
+        computed_at=row["computed_at"],
     )
 
 

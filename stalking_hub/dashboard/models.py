@@ -110,3 +110,25 @@ class MonthlyReportRegeneration(models.Model):
 
     def __str__(self) -> str:
         return f"Regeneration of {self.report}"
+
+
+class CaseOutcomeRow(models.Model):
+    """One case's evaluation outcome as last computed (stalking_hub/dashboard/evaluation.py).
+
+    The evaluation page reads these rows, aggregated, instead of recomputing every case on each
+    visit; beat refreshes them all, and an import the cases its logs touch. The pseudonymised
+    export still computes from the apps' tables (it must be current to the minute it runs)."""
+
+    case = models.OneToOneField(
+        "cases.Case", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    first_intervention_at = models.DateTimeField(null=True, blank=True)
+    follow_up_complete = models.BooleanField(default=False)
+    new_incidents = models.PositiveIntegerField(default=0)
+    charged = models.BooleanField(default=False)
+    discussed_at_clinic = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Evaluation outcome of case #{self.case_id}"

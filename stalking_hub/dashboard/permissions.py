@@ -15,9 +15,9 @@ from foundation.accounts.roles import is_hub_manager
 from foundation.audit.access import Need, open_door, register_sensitive
 from foundation.audit.models import AccessRecord
 from foundation.audit.services import record_access
-from stalking_hub.dashboard.models import EvaluationExport, MonthlyReport
+from stalking_hub.dashboard.models import CaseOutcomeRow, EvaluationExport, MonthlyReport
 
-for _model in (EvaluationExport, MonthlyReport):
+for _model in (CaseOutcomeRow, EvaluationExport, MonthlyReport):
     register_sensitive(_model)
 
 PAGE_OBJECT_TYPE = "dashboard.page"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from functools import cached_property
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -13,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.forms import SearchForm
 from foundation.lib.http import AuthenticatedHttpRequest
 from stalking_hub.dashboard import capacity, services
-from stalking_hub.dashboard.charts import line_chart
-from stalking_hub.dashboard.evaluation import evaluate
+from stalking_hub.dashboard.charts import SvgChart, line_chart
+from stalking_hub.dashboard.evaluation import stored_evaluation
 from stalking_hub.dashboard.forms import (
     EvaluationForm,
     ExportForm,
@@ -30,7 +33,7 @@ from stalking_hub.dashboard.permissions import (
     reports_visible_to,
 )
 from stalking_hub.dashboard.report import generate_report, previous_month, regenerate_report
-from stalking_hub.dashboard.summary import dashboard_for
+from stalking_hub.dashboard.summary import ChartData, dashboard_for
 
 
 @require_GET
@@ -38,27 +41,72 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     open_page(request.user, "dashboard")
     now = timezone.now()
     data = dashboard_for(request.user, now=now)
-    charts = [
-        (
-            chart,
-            line_chart(
-                chart.months,
-                [(series.label, series.values) for series in chart.series],
-                marker=(chart.marker.label, chart.marker.values) if chart.marker else None,
-            ),
-            # The table beside the chart: one row per month, one column per series.
-            [
-                (month, [series.values[index] for series in chart.series])
-                for index, month in enumerate(chart.months)
-            ],
-        )
-        for chart in data.charts
-    ]
+
+    def charts() -> list[tuple[ChartData, SvgChart, list[tuple[date, list[int]]]]]:
+        return [
+            (
+                chart,
+                line_chart(
+                    chart.months,
+                    [(series.label, series.values) for series in chart.series],
+                    marker=(chart.marker.label, chart.marker.values) if chart.marker else None,
+                ),
+                # The table beside the chart: one row per month, one column per series.
+                [
+                    (month, [series.values[index] for series in chart.series])
+                    for index, month in enumerate(chart.months)
+                ],
+            )
+            for chart in data.charts
+        ]
+
     return render(
         request,
         "dashboard/dashboard.html",
-        {"data": data, "charts": charts, "now": now, "search_form": SearchForm()},
+        {
+            "data": data,
+            # Drawn only when the template's cached fragment for these exact figures and
+            # links is missing (trends_key): the SVG is most of the page's work.
+            "charts": Lazy(charts),
+            "trends_key": trends_key(data.charts),
+            "now": now,
+            "search_form": SearchForm(),
+        },
     )
+
+
+class Lazy[T]:
+    """A list built on first use (iterated or measured), then kept."""
+
+    def __init__(self, build: Callable[[], list[T]]) -> None:
+        self._build = build
+
+    @cached_property
+    def items(self) -> list[T]:
+        return self._build()
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def trends_key(charts: list[ChartData]) -> str:
+    """A digest of everything the trend charts and tables show (months, labels, values and the
+    links this user may follow): the cached fragment is keyed by content, so it can never show
+    other figures, or a link the user may not open."""
+    content = [
+        (
+            chart.key,
+            chart.title,
+            [month.isoformat() for month in chart.months],
+            [(series.label, series.url, series.values) for series in chart.series],
+            (chart.marker.label, chart.marker.values) if chart.marker else None,
+        )
+        for chart in charts
+    ]
+    return hashlib.blake2b(repr(content).encode(), digest_size=16).hexdigest()
 
 
 @require_GET
@@ -87,8 +135,10 @@ def evaluation(request: AuthenticatedHttpRequest) -> HttpResponse:
         "dashboard/evaluation.html",
         {
             "form": form,
-            "result": evaluate(now=now, split_on=split_on, include_short=include_short),
+            # The stored outcomes (refreshed by beat and after imports), never recomputed here.
+            "result": stored_evaluation(split_on=split_on, include_short=include_short),
             "include_short": include_short,
+            "now": now,
             "export_form": ExportForm(),
             "exports": list(exports_visible_to(request.user).order_by("-requested_at")[:10]),
         },

@@ -19,6 +19,7 @@ from foundation.accounts.models import User
 from foundation.lib.working_time import subtract_working_time
 from referrals.models import AdviceCategory, AdviceRequest
 from referrals.services.advice import DUE_SOON_NOTICE, due_at_for
+from stalking_hub.dashboard.evaluation import refresh_outcomes
 from stalking_hub.dashboard.report import generate_report, previous_month
 from stalking_hub.dashboard.summary import refresh_figures
 from stalking_hub.demo.accounts import demo_email
@@ -80,4 +81,5 @@ def seed_dashboard() -> None:
     with transaction.atomic():
         _seed_advice_history(now)
         refresh_figures(now=now)
+    refresh_outcomes(now=now)
     generate_report(month=previous_month(now), now=now)

@@ -55,3 +55,27 @@ def test_deactivating_a_leaver_ends_all_their_sessions(client, officer, admin_us
     officer.refresh_from_db()
     assert not officer.is_active
     assert officer.deactivated_at is not None
+
+
+def test_an_unchanged_session_is_written_again_at_most_once_a_minute(client, officer):
+    client.force_login(officer)
+    client.get(reverse("home"))
+    stored = UserSession.objects.get(user=officer).expire_date
+    with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+        client.get(reverse("home"))
+    assert UserSession.objects.get(user=officer).expire_date == stored
+    with time_machine.travel(timezone.now() + timedelta(seconds=90)):
+        client.get(reverse("home"))
+    renewed = UserSession.objects.get(user=officer).expire_date
+    assert renewed - stored >= timedelta(seconds=89)
+
+
+def test_a_changed_session_is_written_at_once(client, officer):
+    client.force_login(officer)
+    client.get(reverse("home"))
+    session = client.session
+    del session[SESSION_STARTED_KEY]
+    session.save()
+    # Within the minute, but the middleware puts the start back: a change, written now.
+    client.get(reverse("home"))
+    assert SESSION_STARTED_KEY in client.session

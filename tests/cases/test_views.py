@@ -324,6 +324,56 @@ def test_queue_paginates_by_50(client, coordinator):
     assert len(second.context["page"]) == 5
 
 
+def test_queue_counts_stop_at_the_cap_and_say_so(client, coordinator, monkeypatch):
+    monkeypatch.setattr("cases.selectors.QUEUE_COUNT_CAP", 100)
+    for n in range(120):
+        CrimeLogFactory(
+            awaiting=True,
+            recorded_at=_at(1) + timedelta(minutes=n),
+            signal_kinds=["indicators"] if n % 2 else ["indicators", "cross_border"],
+        )
+    client.force_login(coordinator)
+    response = client.get(reverse("cases:queue"))
+    page = response.context["page"]
+    # Counted up to the cap: one past it, so the last page known still has a next page.
+    assert page.paginator.capped is True
+    assert page.paginator.count == 101
+    assert page.paginator.num_pages == 3
+    counts = {
+        link["kind"]: (link["count"], link["capped"]) for link in response.context["signal_counts"]
+    }
+    assert counts["indicators"] == (101, True)
+    assert counts["cross_border"][1] is True
+    assert 0 < counts["cross_border"][0] <= 60
+    body = response.content.decode()
+    assert "More than 100 logs listed" in body
+    assert "Page 1 of more than 2" in body
+    # A later page raises the cap so that page and the next are known: page 3 counts to 200.
+    third = client.get(reverse("cases:queue"), {"page": 3})
+    assert third.context["page"].paginator.capped is False
+    assert third.context["page"].paginator.count == 120
+    assert len(third.context["page"]) == 20
+    assert "120 logs listed" in third.content.decode()
+
+
+def test_queue_counts_are_exact_under_the_cap(client, coordinator):
+    for n in range(7):
+        CrimeLogFactory(awaiting=True, signal_kinds=["indicators"] if n < 4 else ["cross_border"])
+    client.force_login(coordinator)
+    response = client.get(reverse("cases:queue"), {"signal": "indicators"})
+    counts = {
+        link["kind"]: (link["count"], link["capped"]) for link in response.context["signal_counts"]
+    }
+    assert counts["indicators"] == (4, False)
+    assert counts["cross_border"] == (3, False)
+    assert response.context["page"].paginator.count == 4
+    assert response.context["page"].paginator.capped is False
+    assert (
+        "+"
+        not in response.content.decode().split("signal-counts-heading")[1].split("</section>")[0]
+    )
+
+
 def _queries(client, url, **query) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, query)

@@ -3,6 +3,7 @@ tables only, its permission matrix with the audit, and its query count at two si
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -223,3 +224,33 @@ def test_window_is_this_month_and_the_eleven_before(coordinator):
     assert months[-1] == date(2026, 11, 1)
     data = dashboard_for(coordinator, now=now)
     assert all(len(chart.months) == 12 for chart in data.charts)
+
+
+def test_the_cached_trends_follow_the_figures(client, coordinator):
+    """The charts' fragment is cached by content: new figures are drawn at once."""
+    now = timezone.now()
+    refresh_figures(now=now)
+    client.force_login(coordinator)
+    first = client.get(reverse("dashboard:dashboard"))
+    for day in range(3):
+        flagged_log(now - timedelta(minutes=day))
+    refresh_figures(now=now)
+    second = client.get(reverse("dashboard:dashboard"))
+    assert first.context["trends_key"] != second.context["trends_key"]
+    series = next(
+        s
+        for chart in second.context["data"].charts
+        for s in chart.series
+        if s.key == "cases.logs_found"
+    )
+    assert series.values[-1] == 3
+    body = second.content.decode()
+    assert body.count("<svg viewBox") == len(second.context["charts"])
+    # The same figures again: the fragment comes from the cache, identical.
+    third = client.get(reverse("dashboard:dashboard"))
+    assert third.context["trends_key"] == second.context["trends_key"]
+
+    def trends(page: str) -> str:  # the charts' part, without the per-response CSP nonce
+        return re.sub(r' nonce="[^"]*"', "", page.split("Trends by calendar month")[1])
+
+    assert trends(third.content.decode()) == trends(body)

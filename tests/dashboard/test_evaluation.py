@@ -4,27 +4,35 @@ export (no direct identifiers, stable pseudonyms), its progress, the command, th
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import CaseLog, CaseParty, LogReview, PartyRole
 from clinic.models import ClinicReferral
 from foundation.audit.models import AccessRecord
 from foundation.outbox.models import OutboxMessage
+from foundation.outbox.services import run_message
 from referrals.models import Referral
 from stalking_hub.dashboard.evaluation import (
+    AFFECTED_LIMIT,
     EXPORT_COLUMNS,
     case_outcomes,
     evaluate,
     export_csv,
+    outcomes_after_logs_changed,
     pseudonym,
+    refresh_outcomes,
+    stored_evaluation,
 )
-from stalking_hub.dashboard.models import EvaluationExport
+from stalking_hub.dashboard.models import CaseOutcomeRow, EvaluationExport
 from stalking_hub.dashboard.services import claim_export, request_export, run_export
 from stalking_hub.demo.feedgen import FIRST_NAMES, LAST_NAMES
 from tests.factories import (
@@ -309,3 +317,83 @@ def test_an_order_made_is_an_intervention_and_counted(solicitor, coordinator):
     assert outcome.first_intervention == "order"
     assert outcome.first_intervention_at == datetime(2025, 2, 2, tzinfo=UTC)  # London: GMT
     assert outcome.orders_made == 2
+
+
+# --- The stored outcomes the page reads -------------------------------------------------------
+
+
+@pytest.mark.parametrize("include_short", [False, True])
+def test_stored_outcomes_give_the_live_rates(world, include_short):
+    assert refresh_outcomes(now=NOW) == 3
+    split = date(2026, 1, 1)
+    stored = stored_evaluation(split_on=split, include_short=include_short)
+    live = evaluate(now=NOW, split_on=split, include_short=include_short)
+    assert stored.computed_at == NOW
+    assert dataclasses.replace(stored, computed_at=None) == live
+
+
+def test_refresh_is_idempotent_and_forgets_deleted_cases(world):
+    case, recent = world
+    refresh_outcomes(now=NOW)
+    refresh_outcomes(now=NOW)
+    assert CaseOutcomeRow.objects.count() == 3
+    row = CaseOutcomeRow.objects.get(case=case)
+    assert (row.first_intervention_at, row.new_incidents, row.charged) == (T, 2, True)
+    assert row.follow_up_complete
+    assert row.discussed_at_clinic
+    CaseOutcomeRow.objects.filter(case=recent).update(computed_at=NOW - timedelta(days=1))
+    CaseFactory()  # a new case appears at the next full refresh
+    later = NOW + timedelta(minutes=30)
+    assert refresh_outcomes(now=later) == 4
+    assert set(CaseOutcomeRow.objects.values_list("computed_at", flat=True)) == {later}
+
+
+def test_an_import_refreshes_the_cases_its_logs_touch(world, coordinator):
+    case, recent = world
+    refresh_outcomes(now=NOW - timedelta(days=1))
+    victim = CaseParty.objects.get(case=case, role=PartyRole.VICTIM).person
+    # A new incident against the first case's victim, within its 12 months, imported late.
+    log = victim_log(victim, T + timedelta(days=100))
+    outcomes_after_logs_changed(log_ids=[log.pk], now=NOW)
+    message = OutboxMessage.objects.get(handler="dashboard.refresh_evaluation_outcomes")
+    assert message.kwargs == {"log_ids": [log.pk]}
+    run_message(message_id=message.pk)
+    row = CaseOutcomeRow.objects.get(case=case)
+    assert row.new_incidents == 3
+    assert row.computed_at > NOW - timedelta(days=1)
+    # The other cases were not touched by the log: left as they were.
+    assert CaseOutcomeRow.objects.get(case=recent).computed_at == NOW - timedelta(days=1)
+
+
+def test_a_very_large_import_refreshes_every_case(world, settings):
+    outcomes_after_logs_changed(log_ids=range(1, AFFECTED_LIMIT + 2), now=NOW)
+    message = OutboxMessage.objects.get(handler="dashboard.refresh_evaluation_outcomes")
+    assert message.kwargs == {}
+    run_message(message_id=message.pk)
+    assert CaseOutcomeRow.objects.count() == 3
+
+
+def test_page_reads_the_stored_outcomes_and_says_when(client, coordinator, world):
+    client.force_login(coordinator)
+    response = client.get(reverse("dashboard:evaluation"))
+    assert b"Outcomes not computed yet" in response.content
+    assert response.context["result"].total_cases == 0
+    refresh_outcomes(now=NOW)
+    CaseFactory()  # after the refresh: not on the page until the next one
+    response = client.get(reverse("dashboard:evaluation"))
+    assert response.context["result"].total_cases == 3
+    assert response.context["result"].computed_at == NOW
+    assert b"Outcomes computed 18 Nov 2026" in response.content
+
+
+def test_page_query_count_is_flat(client, coordinator, world, django_assert_max_num_queries):
+    client.force_login(coordinator)
+    refresh_outcomes(now=NOW)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("dashboard:evaluation"))
+    for _ in range(30):
+        CaseFactory()
+    refresh_outcomes(now=NOW)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("dashboard:evaluation"))
+    assert response.context["result"].total_cases == 33
