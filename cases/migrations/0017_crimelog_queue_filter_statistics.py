@@ -16,7 +16,7 @@ STATISTICS = {
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0015_crimelog_queue_covering_index")]
+    dependencies = [("cases", "0016_restrictions_break_glass_unusual_access")]
 
     operations = [
         migrations.RunSQL(
