@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "clinic",
     "legal",
     "oversight",
+    "learning",
     "stalking_hub.dashboard",
 ]
 

@@ -1,0 +1,95 @@
+"""Forms of organisational learning."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from foundation.lib.figures import add_months
+from learning.gaps import default_months
+from training.models import Course, Session
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+EARLIEST = date(2000, 1, 1)
+
+
+def _month(value: str) -> date:
+    match = MONTH.match(value.strip())
+    if not match:
+        raise forms.ValidationError("Give a month as YYYY-MM, e.g. 2026-03.")
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12:
+        raise forms.ValidationError("Give a month as YYYY-MM, e.g. 2026-03.")
+    chosen = date(year, month, 1)
+    if not EARLIEST <= chosen <= add_months(timezone.localdate().replace(day=1), 12):
+        raise forms.ValidationError("Choose a month from 2000 to a year from now.")
+    return chosen
+
+
+class MonthRangeForm(forms.Form):
+    """The report's months, first to last (Europe/London calendar months)."""
+
+    start = forms.CharField(label="From month", required=False, max_length=7)
+    end = forms.CharField(label="To month", required=False, max_length=7)
+
+    def clean_start(self) -> date | None:
+        value = self.cleaned_data["start"]
+        return _month(value) if value else None
+
+    def clean_end(self) -> date | None:
+        value = self.cleaned_data["end"]
+        return _month(value) if value else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = default_months()
+        start, end = data.get("start") or first, data.get("end") or last
+        if start > end:
+            raise forms.ValidationError("The first month comes after the last.")
+        if (end.year - start.year) * 12 + end.month - start.month >= 36:
+            raise forms.ValidationError("Choose at most 36 months.")
+        data["start"], data["end"] = start, end
+        return data
+
+    def months(self) -> tuple[date, date]:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        return default_months()
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Session) -> str:
+        when = timezone.localtime(obj.starts_at)
+        return f"{obj.course.title}, {when:%d %b %Y %H:%M} ({obj.reference})"
+
+
+class InviteTeamForm(forms.Form):
+    session = SessionChoiceField(
+        queryset=Session.objects.none(),
+        label="Session",
+        empty_label="Choose a session",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["session"]
+        assert isinstance(field, SessionChoiceField)
+        field.queryset = (
+            Session.objects.filter(status=Session.Status.SCHEDULED, starts_at__gt=timezone.now())
+            .select_related("course")
+            .order_by("starts_at", "id")
+        )
+
+
+class RequireCourseForm(forms.Form):
+    course = forms.ModelChoiceField(
+        queryset=Course.objects.filter(is_active=True).order_by("title"),
+        label="Course",
+        empty_label="Choose a course",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from learning import views
+
+app_name = "learning"
+
+urlpatterns = [
+    path("gaps/", views.gap_report, name="gaps"),
+    path("gaps/teams/<int:team_id>/", views.team_detail, name="team"),
+    path("gaps/teams/<int:team_id>/invite/", views.team_invite, name="team_invite"),
+    path("gaps/teams/<int:team_id>/require/", views.team_require, name="team_require"),
+]
