@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from foundation.lib.figures import add_months
 from learning.gaps import default_months
+from learning.models import LearningPoint, Theme
 from training.models import Course, Session
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -91,5 +92,73 @@ class RequireCourseForm(forms.Form):
         queryset=Course.objects.filter(is_active=True).order_by("title"),
         label="Course",
         empty_label="Choose a course",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class PointForm(forms.Form):
+    theme = forms.ChoiceField(choices=(), widget=forms.Select(attrs={"class": "form-select"}))
+    text = forms.CharField(
+        label="The learning point",
+        help_text="Written to be shared across the force: no names, dates of birth, addresses "
+        "or references.",
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, themes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["theme"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose a theme"), *themes]
+
+
+def _point_label(point: LearningPoint) -> str:
+    return f"#{point.pk} {point.get_theme_display()}: {point.text[:60]}"
+
+
+class TriageForm(forms.Form):
+    ACTIONS = [("accept", "Accept"), ("merge", "Merge into another"), ("dismiss", "Dismiss")]
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect)
+    text = forms.CharField(
+        required=False,
+        label="Text (when accepting; edit it if it needs it)",
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        max_length=2000,
+    )
+    into = forms.ModelChoiceField(
+        queryset=LearningPoint.objects.none(),
+        required=False,
+        label="Merge into",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reason = forms.CharField(
+        required=False,
+        label="Why dismissed",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        max_length=500,
+    )
+
+    def __init__(self, *args: Any, point: LearningPoint, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["into"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = LearningPoint.objects.filter(state=LearningPoint.State.ACCEPTED).exclude(
+            pk=point.pk
+        )
+        field.label_from_instance = _point_label  # type: ignore[method-assign,assignment]
+        if not self.is_bound:
+            self.initial["text"] = point.text
+
+
+class PointFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any state"), *LearningPoint.State.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    theme = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any theme"), *Theme.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )

@@ -22,8 +22,8 @@ from foundation.lib.figures import add_months, month_range
 from foundation.lib.working_time import LONDON
 from learning.comparison import WINDOW_MONTHS, Comparison, Side, compare
 from learning.gaps import NOT_KNOWN, GapCounts, GapReport, decided_logs, gap_report, match_officers
-from learning.models import TargetedTraining
-from learning.permissions import report_teams, sees_every_team
+from learning.models import LearningPoint, TargetedTraining
+from learning.permissions import points_visible_to, report_teams, sees_every_team
 from training.models import Team, Trainee
 from training.selectors import compliance_by_team
 
@@ -176,3 +176,15 @@ def _same_day(day: date, months: int) -> date:
     """The same day of the month `months` away (the month's last day where it has fewer)."""
     first = add_months(day.replace(day=1), months)
     return first.replace(day=min(day.day, calendar.monthrange(first.year, first.month)[1]))
+
+
+# --- Learning points ----------------------------------------------------------------------------
+
+
+def points_list(user: User, *, state: str = "", theme: str = "") -> QuerySet[LearningPoint]:
+    points = points_visible_to(user).select_related("raised_by", "merged_into")
+    if state:
+        points = points.filter(state=state)
+    if theme:
+        points = points.filter(theme=theme)
+    return points.order_by("-raised_at", "-id")

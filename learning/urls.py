@@ -9,4 +9,8 @@ urlpatterns = [
     path("gaps/teams/<int:team_id>/", views.team_detail, name="team"),
     path("gaps/teams/<int:team_id>/invite/", views.team_invite, name="team_invite"),
     path("gaps/teams/<int:team_id>/require/", views.team_require, name="team_require"),
+    path("points/", views.point_list, name="points"),
+    path("points/new/", views.point_add, name="point_add"),
+    path("points/<int:point_id>/", views.point_detail, name="point"),
+    path("points/<int:point_id>/triage/", views.point_triage, name="point_triage"),
 ]

@@ -1,4 +1,5 @@
-"""Pages of organisational learning: the recording-gap report, a team's trend and training."""
+"""Pages of organisational learning: the recording-gap report, a team's trend and training,
+learning points."""
 
 from __future__ import annotations
 
@@ -6,17 +7,31 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from foundation.accounts.roles import is_hub_staff
 from foundation.lib.http import AuthenticatedHttpRequest
 from learning import selectors, services
 from learning.comparison import MIN_LOGS, WINDOW_MONTHS
-from learning.forms import InviteTeamForm, MonthRangeForm, RequireCourseForm
+from learning.forms import (
+    InviteTeamForm,
+    MonthRangeForm,
+    PointFilterForm,
+    PointForm,
+    RequireCourseForm,
+    TriageForm,
+)
+from learning.models import LearningPoint
 from learning.permissions import (
+    PointNeed,
     can_target_training,
+    can_triage_points,
     can_view_gap_report,
+    get_point_for_user,
     get_report_team_for_user,
 )
+from learning.services import LearningError
+from learning.sources import open_source, themes_for
 from training.errors import TrainingError
 
 
@@ -34,6 +49,7 @@ def gap_report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "can_target": can_target_training(request.user),
+            "can_triage": can_triage_points(request.user),
         },
     )
 
@@ -104,3 +120,86 @@ def team_require(request: AuthenticatedHttpRequest, team_id: int) -> HttpRespons
     else:
         messages.error(request, "Choose a course.")
     return redirect("learning:team", team_id=team.pk)
+
+
+# --- Learning points ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def point_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The one "add a learning point" action: `?source=<kind>&id=<id>`, the source opened
+    through its own door."""
+    params = request.POST if request.method == "POST" else request.GET
+    source = open_source(request.user, params.get("source", ""), params.get("id", ""))
+    themes = themes_for(request.user, source.kind)
+    form = PointForm(request.POST or None, themes=themes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            point = services.raise_point(
+                source=source,
+                theme=form.cleaned_data["theme"],
+                text=form.cleaned_data["text"],
+                by=request.user,
+            )
+        except LearningError as error:
+            form.add_error("text", str(error))
+        else:
+            messages.success(request, "Learning point raised: the coordinator will triage it.")
+            return redirect(point)
+    return render(request, "learning/point_form.html", {"form": form, "source": source})
+
+
+@require_GET
+def point_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_triage_points(request.user):
+        raise Http404
+    form = PointFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    points = selectors.points_list(
+        request.user, state=data.get("state", ""), theme=data.get("theme", "")
+    )
+    return render(request, "learning/point_list.html", {"form": form, "points": points[:200]})
+
+
+@require_GET
+def point_detail(request: AuthenticatedHttpRequest, point_id: int) -> HttpResponse:
+    point = get_point_for_user(request.user, point_id)
+    may_triage = can_triage_points(request.user) and point.state == LearningPoint.State.PROPOSED
+    return render(
+        request,
+        "learning/point_detail.html",
+        {
+            "point": point,
+            "triage_form": TriageForm(point=point) if may_triage else None,
+            # The source opens through its own door; only the hub's staff get the link.
+            "show_source": is_hub_staff(request.user),
+        },
+    )
+
+
+@require_POST
+def point_triage(request: AuthenticatedHttpRequest, point_id: int) -> HttpResponse:
+    point = get_point_for_user(request.user, point_id, need=PointNeed.TRIAGE)
+    form = TriageForm(request.POST, point=point)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == "accept":
+                services.accept_point(point=point, text=data["text"] or None, by=request.user)
+            elif data["action"] == "merge":
+                if data["into"] is None:
+                    raise LearningError("Choose the accepted point to merge into.")
+                services.merge_point(point=point, into=data["into"], by=request.user)
+            else:
+                services.dismiss_point(point=point, reason=data["reason"], by=request.user)
+        except LearningError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Learning point triaged.")
+            return redirect(point)
+    return render(
+        request,
+        "learning/point_detail.html",
+        {"point": point, "triage_form": form, "show_source": True},
+        status=400,
+    )
