@@ -7,6 +7,8 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         from foundation.audit.access import register_sensitive
-        from learning.models import LearningPoint
+        from learning import notifications  # noqa: F401  (registers outbox handlers)
+        from learning.models import Bulletin, LearningPoint
 
         register_sensitive(LearningPoint)
+        register_sensitive(Bulletin)

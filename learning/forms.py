@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from foundation.lib.figures import add_months
 from learning.gaps import default_months
-from learning.models import LearningPoint, Theme
-from training.models import Course, Session
+from learning.models import Audience, LearningPoint, Theme
+from training.models import Area, Course, Session, Team
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 EARLIEST = date(2000, 1, 1)
@@ -161,4 +161,57 @@ class PointFilterForm(forms.Form):
         required=False,
         choices=[("", "Any theme"), *Theme.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class BulletinForm(forms.Form):
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
+    body = forms.CharField(
+        label="Text",
+        help_text="Plain text. A blank line starts a paragraph; a line starting with '- ' is a "
+        "bullet point; '## ' starts a heading; **bold**. Anything else, markup included, shows "
+        "as typed.",
+        widget=forms.Textarea(attrs={"rows": 10, "class": "form-control"}),
+        max_length=20000,
+    )
+    points = forms.ModelMultipleChoiceField(
+        queryset=LearningPoint.objects.none(),
+        label="Accepted learning points",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    audience = forms.ChoiceField(
+        choices=Audience.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        label="Team (for a team audience)",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        label="Area (for the officers of an area)",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, points: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["points"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = points
+        field.label_from_instance = _point_label  # type: ignore[method-assign,assignment]
+
+
+class ArchiveForm(forms.Form):
+    theme = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any theme"), *Theme.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Words",
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
     )

@@ -122,3 +122,90 @@ class LearningPoint(models.Model):
     @property
     def source_url(self) -> str:
         return reverse(SOURCE_URLS[SourceKind(self.source_kind)], args=[self.source_id])
+
+
+class Audience(models.TextChoices):
+    ALL_CHAMPIONS = "champions", "All champions"
+    ENHANCED_CHAMPIONS = "enhanced", "Enhanced champions"
+    TEAM = "team", "A team"
+    AREA_OFFICERS = "area", "The officers of an area"
+    HUB_STAFF = "hub_staff", "Hub staff"
+    EVERYONE = "everyone", "Everyone"
+
+
+@pghistory.track()
+class Bulletin(models.Model):
+    """A bulletin composed from accepted learning points, published once to an audience."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    # Plain text with simple formatting (learning/formatting.py); never rendered as HTML.
+    body = models.TextField()
+    points = models.ManyToManyField(LearningPoint, related_name="bulletins")
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    team = models.ForeignKey(
+        "training.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.ForeignKey(
+        "training.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(db_default=Now())
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(audience="team") | Q(team__isnull=False),
+                name="bulletin_team_audience_has_team",
+            ),
+            models.CheckConstraint(
+                condition=~Q(audience="area") | Q(area__isnull=False),
+                name="bulletin_area_audience_has_area",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bulletin #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:bulletin", args=[self.pk])
+
+
+class BulletinRecipient(models.Model):
+    """One reader of a published bulletin: the e-mail (a link only), sent once under a lease,
+    and the reader's acknowledgement, counted once towards CPD."""
+
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="recipients")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bulletins_received"
+    )
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    cpd_activity = models.ForeignKey(
+        "training.CpdActivity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bulletin", "user"], name="bulletin_recipient_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["bulletin"],
+                condition=Q(emailed_at__isnull=True),
+                name="bulletin_unsent_idx",
+            ),
+            models.Index(fields=["user", "bulletin"], name="bulletin_reader_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bulletin recipient #{self.pk}"

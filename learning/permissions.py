@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from foundation.accounts.models import User
 from foundation.accounts.roles import is_hub_manager
 from foundation.audit.access import Need, open_door
-from learning.models import LearningPoint
+from learning.models import Bulletin, LearningPoint
 from training.models import Team
 from training.permissions import get_team_for_user as _training_team_door
 from training.permissions import is_trainer, managed_teams
@@ -76,4 +76,35 @@ def get_point_for_user(
         user=user,
         need=need,
         permitted=need != PointNeed.TRIAGE or can_triage_points(user),
+    )
+
+
+# --- Bulletins ----------------------------------------------------------------------------------
+
+
+class BulletinNeed(StrEnum):
+    READ = Need.READ
+    MANAGE = "manage"
+
+
+def bulletins_visible_to(user: User) -> QuerySet[Bulletin]:
+    """The hub's managers see every bulletin; anyone else the published ones addressed to
+    them."""
+    if can_triage_points(user):
+        return Bulletin.objects.all()
+    if not user.is_active:
+        return Bulletin.objects.none()
+    return Bulletin.objects.filter(state=Bulletin.State.PUBLISHED, recipients__user=user)
+
+
+def get_bulletin_for_user(
+    user: User, bulletin_id: object, *, need: BulletinNeed = BulletinNeed.READ
+) -> Bulletin:
+    """READ: as listed. MANAGE (publish): the hub's managers."""
+    return open_door(
+        bulletins_visible_to(user).select_related("team", "area", "created_by"),
+        bulletin_id,
+        user=user,
+        need=need,
+        permitted=need != BulletinNeed.MANAGE or can_triage_points(user),
     )

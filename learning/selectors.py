@@ -9,10 +9,20 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Lower, Replace, TruncDate, Upper
 from django.utils import timezone
 
@@ -22,10 +32,25 @@ from foundation.lib.figures import add_months, month_range
 from foundation.lib.working_time import LONDON
 from learning.comparison import WINDOW_MONTHS, Comparison, Side, compare
 from learning.gaps import NOT_KNOWN, GapCounts, GapReport, decided_logs, gap_report, match_officers
-from learning.models import LearningPoint, TargetedTraining
-from learning.permissions import points_visible_to, report_teams, sees_every_team
+from learning.models import (
+    Bulletin,
+    BulletinRecipient,
+    LearningPoint,
+    TargetedTraining,
+    Theme,
+)
+from learning.permissions import (
+    bulletins_visible_to,
+    points_visible_to,
+    report_teams,
+    sees_every_team,
+)
+from referrals.selectors import guidance_list, published_guidance
 from training.models import Team, Trainee
 from training.selectors import compliance_by_team
+
+if TYPE_CHECKING:
+    from referrals.models import Guidance
 
 
 @dataclass(frozen=True)
@@ -188,3 +213,69 @@ def points_list(user: User, *, state: str = "", theme: str = "") -> QuerySet[Lea
     if theme:
         points = points.filter(theme=theme)
     return points.order_by("-raised_at", "-id")
+
+
+# --- Bulletins ----------------------------------------------------------------------------------
+
+# Learning themes and the advice categories whose standing guidance sits beside them.
+GUIDANCE_CATEGORY = {
+    Theme.RECORDING: "recording",
+    Theme.RISK_ASSESSMENT: "risk",
+    Theme.INVESTIGATION: "investigation",
+    Theme.SAFEGUARDING: "safeguarding",
+    Theme.SPO_LEGAL: "spo_legal",
+}
+
+
+def bulletin_archive(user: User, *, theme: str = "", text: str = "") -> QuerySet[Bulletin]:
+    bulletins = bulletins_visible_to(user)
+    if theme:
+        bulletins = bulletins.filter(points__theme=theme)
+    if text:
+        bulletins = bulletins.filter(Q(title__icontains=text) | Q(body__icontains=text))
+    acknowledged = BulletinRecipient.objects.filter(
+        bulletin=OuterRef("pk"), user=user, acknowledged_at__isnull=False
+    )
+    return (
+        bulletins.distinct()
+        .annotate(read_by_me=Exists(acknowledged))
+        .order_by(F("published_at").desc(nulls_first=True), "-id")
+    )
+
+
+def standing_guidance(theme: str = "") -> QuerySet[Guidance]:
+    """The advice requests' published guidance (referrals), for a theme or all of it."""
+    guidance = guidance_list().filter(is_published=True)
+    if theme:
+        category = GUIDANCE_CATEGORY.get(Theme(theme))
+        if category is None:
+            return guidance.none()
+        return published_guidance(category)
+    return guidance
+
+
+@dataclass(frozen=True)
+class Reach:
+    recipients: int
+    acknowledged: int
+    within_14_days: int
+
+
+def bulletin_reach(bulletin: Bulletin) -> Reach:
+    window = (bulletin.published_at or timezone.now()) + timedelta(days=14)
+    counts = BulletinRecipient.objects.filter(bulletin=bulletin).aggregate(
+        recipients=Count("pk"),
+        acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        within=Count("pk", filter=Q(acknowledged_at__lte=window)),
+    )
+    return Reach(counts["recipients"], counts["acknowledged"], counts["within"])
+
+
+def own_receipt(user: User, bulletin: Bulletin) -> BulletinRecipient | None:
+    return BulletinRecipient.objects.filter(bulletin=bulletin, user=user).first()
+
+
+def accepted_points() -> QuerySet[LearningPoint]:
+    return LearningPoint.objects.filter(state=LearningPoint.State.ACCEPTED).order_by(
+        "theme", "-raised_at"
+    )

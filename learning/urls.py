@@ -13,4 +13,13 @@ urlpatterns = [
     path("points/new/", views.point_add, name="point_add"),
     path("points/<int:point_id>/", views.point_detail, name="point"),
     path("points/<int:point_id>/triage/", views.point_triage, name="point_triage"),
+    path("bulletins/", views.bulletin_list, name="bulletins"),
+    path("bulletins/new/", views.bulletin_create, name="bulletin_create"),
+    path("bulletins/<int:bulletin_id>/", views.bulletin_detail, name="bulletin"),
+    path("bulletins/<int:bulletin_id>/publish/", views.bulletin_publish, name="bulletin_publish"),
+    path(
+        "bulletins/<int:bulletin_id>/acknowledge/",
+        views.bulletin_acknowledge,
+        name="bulletin_acknowledge",
+    ),
 ]

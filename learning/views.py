@@ -13,7 +13,10 @@ from foundation.accounts.roles import is_hub_staff
 from foundation.lib.http import AuthenticatedHttpRequest
 from learning import selectors, services
 from learning.comparison import MIN_LOGS, WINDOW_MONTHS
+from learning.formatting import render_bulletin
 from learning.forms import (
+    ArchiveForm,
+    BulletinForm,
     InviteTeamForm,
     MonthRangeForm,
     PointFilterForm,
@@ -23,10 +26,12 @@ from learning.forms import (
 )
 from learning.models import LearningPoint
 from learning.permissions import (
+    BulletinNeed,
     PointNeed,
     can_target_training,
     can_triage_points,
     can_view_gap_report,
+    get_bulletin_for_user,
     get_point_for_user,
     get_report_team_for_user,
 )
@@ -203,3 +208,93 @@ def point_triage(request: AuthenticatedHttpRequest, point_id: int) -> HttpRespon
         {"point": point, "triage_form": form, "show_source": True},
         status=400,
     )
+
+
+# --- Bulletins ----------------------------------------------------------------------------------
+
+
+@require_GET
+def bulletin_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The archive: every bulletin for the hub's managers, the ones addressed to the user for
+    anyone else; with the advice requests' standing guidance beside it."""
+    form = ArchiveForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    theme, text = data.get("theme", ""), data.get("q", "")
+    return render(
+        request,
+        "learning/bulletin_list.html",
+        {
+            "form": form,
+            "bulletins": selectors.bulletin_archive(request.user, theme=theme, text=text)[:100],
+            "guidance": selectors.standing_guidance(theme),
+            "can_compose": can_triage_points(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def bulletin_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_triage_points(request.user):
+        raise Http404
+    form = BulletinForm(request.POST or None, points=selectors.accepted_points())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            bulletin = services.compose_bulletin(
+                title=data["title"],
+                body=data["body"],
+                points=list(data["points"]),
+                audience=data["audience"],
+                team=data["team"],
+                area=data["area"],
+                by=request.user,
+            )
+        except LearningError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Draft saved: check it, then publish it.")
+            return redirect(bulletin)
+    return render(request, "learning/bulletin_form.html", {"form": form})
+
+
+@require_GET
+def bulletin_detail(request: AuthenticatedHttpRequest, bulletin_id: int) -> HttpResponse:
+    bulletin = get_bulletin_for_user(request.user, bulletin_id)
+    manager = can_triage_points(request.user)
+    return render(
+        request,
+        "learning/bulletin_detail.html",
+        {
+            "bulletin": bulletin,
+            "body": render_bulletin(bulletin.body),
+            "points": bulletin.points.all() if manager else None,
+            "receipt": selectors.own_receipt(request.user, bulletin),
+            "reach": selectors.bulletin_reach(bulletin) if manager else None,
+            "can_publish": manager and bulletin.state == bulletin.State.DRAFT,
+        },
+    )
+
+
+@require_POST
+def bulletin_publish(request: AuthenticatedHttpRequest, bulletin_id: int) -> HttpResponse:
+    bulletin = get_bulletin_for_user(request.user, bulletin_id, need=BulletinNeed.MANAGE)
+    try:
+        readers = services.publish_bulletin(bulletin=bulletin, by=request.user)
+    except LearningError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Published to {readers} people; they are e-mailed a link.")
+    return redirect(bulletin)
+
+
+@require_POST
+def bulletin_acknowledge(request: AuthenticatedHttpRequest, bulletin_id: int) -> HttpResponse:
+    bulletin = get_bulletin_for_user(request.user, bulletin_id)
+    receipt = selectors.own_receipt(request.user, bulletin)
+    if receipt is None:
+        raise Http404
+    if services.acknowledge_bulletin(recipient=receipt, by=request.user):
+        messages.success(request, "Thank you: your acknowledgement is recorded.")
+    else:
+        messages.info(request, "You had acknowledged this bulletin already.")
+    return redirect(bulletin)

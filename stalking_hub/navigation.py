@@ -196,6 +196,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "Lessons raised from the hub's work, to triage and share in bulletins.",
     ),
     NavItem(
+        "Learning bulletins",
+        "learning:bulletins",
+        frozenset(),
+        "The hub's learning bulletins addressed to you, and its standing guidance.",
+        also=can_see_own_training,  # everyone signed in
+    ),
+    NavItem(
         "My training",
         "training:mine",
         frozenset(),
