@@ -12,3 +12,8 @@ class LearningConfig(AppConfig):
 
         register_sensitive(LearningPoint)
         register_sensitive(Bulletin)
+
+        from learning.figures import register_learning_figures
+
+        # The coordinator's dashboard (foundation/lib/figures.py).
+        register_learning_figures()

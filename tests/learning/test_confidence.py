@@ -87,3 +87,63 @@ def test_the_evaluation_export_carries_the_scores(settings, referral, isac):
     [row] = [r for r in rows if r["police_confidence_intake"]]
     assert (row["police_confidence_intake"], row["police_confidence_exit"]) == ("2", "declined")
     assert "Free text" not in text
+
+
+def test_figures_count_gaps_points_reach_and_confidence(coordinator, isac, referral):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from learning import figures
+    from learning.models import Bulletin, BulletinRecipient, LearningPoint
+    from tests.learning.conftest import decided
+
+    now = timezone.now()
+    month = timezone.localdate(now).replace(day=1)
+    decided(officer="PC1", at=now, tagged=True)
+    decided(officer="PC1", at=now, tagged=False)
+    LearningPoint.objects.create(
+        theme="victim_voice",
+        source_kind="isac_feedback",
+        source_id=referral.pk,
+        text="Victims want to hear what happened.",
+        raised_by=isac,
+    )
+    bulletin = Bulletin.objects.create(
+        title="T",
+        body="B",
+        audience="everyone",
+        created_by=coordinator,
+        state="published",
+        published_at=now,
+    )
+    BulletinRecipient.objects.create(bulletin=bulletin, user=isac, acknowledged_at=now)
+    BulletinRecipient.objects.create(
+        bulletin=bulletin, user=coordinator, acknowledged_at=now + timedelta(days=20)
+    )
+    OutcomeMeasure.objects.create(
+        referral=referral,
+        stage="intake",
+        abuse="continuing",
+        feels_safe=2,
+        quality_of_life=2,
+        police_confidence=2,
+        recorded_by=isac,
+    )
+    OutcomeMeasure.objects.create(
+        referral=referral,
+        stage="exit",
+        abuse="stopped",
+        feels_safe=4,
+        quality_of_life=4,
+        police_confidence=5,
+        recorded_by=isac,
+    )
+    first = date(month.year - 1, month.month, 1)
+    assert figures.decided_by_month(first, month)[month] == 2
+    assert figures.decided_tagged_by_month(first, month)[month] == 1
+    assert figures._points_of("victim_voice")(first, month)[month] == 1
+    assert figures.bulletin_recipients_by_month(first, month)[month] == 2
+    assert figures.bulletin_reached_by_month(first, month)[month] == 1
+    assert figures._confident_at("intake")(first, month).get(month, 0) == 0
+    assert figures._confident_at("exit")(first, month)[month] == 1
