@@ -182,7 +182,9 @@ def _logs(
         for day in range(0, 365, 2):
             if rng.random() > per_month / 15:
                 continue
-            at = start + timedelta(days=day, hours=rng.randrange(8, 20))
+            at = min(
+                start + timedelta(days=day, hours=rng.randrange(8, 20)), now - timedelta(days=2)
+            )
             rate = after if timezone.localdate(at) >= trained_on else before
             gap = rng.random() < rate
             area = teams[name].area
@@ -207,7 +209,7 @@ def _logs(
                         ],
                         review_state=CrimeLog.ReviewState.REVIEWED,
                     ),
-                    at + timedelta(days=rng.randrange(1, 6)),
+                    min(at + timedelta(days=rng.randrange(1, 6)), now - timedelta(hours=1)),
                 )
             )
     created = CrimeLog.objects.bulk_create([log for log, _ in made])
@@ -303,7 +305,9 @@ def _bulletins(by: User, points: list[LearningPoint], now: datetime, rng: random
                 user=reader,
                 emailed_at=published,  # sent at the time: no e-mail on a demo start
                 email_claimed_at=published,
-                acknowledged_at=published + timedelta(days=rng.randrange(1, 30))
+                acknowledged_at=min(
+                    published + timedelta(days=rng.randrange(1, 30)), now - timedelta(hours=1)
+                )
                 if rng.random() < 0.55
                 else None,
             )
