@@ -112,7 +112,7 @@ def test_gap_report_to_training_to_a_bulletin_a_champion_acknowledges(
         )
         for checkbox in page.get_by_role("checkbox").all():
             checkbox.check()
-        page.get_by_label("Audience").select_option(label="All champions")
+        page.locator("#id_audience").select_option(label="All champions")
         check()
         page.get_by_role("button", name="Save the draft").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(
