@@ -68,7 +68,14 @@ def build(logs: int, cases: int, users: int) -> None:
     owner = User.objects.get(email=EMAIL).pk
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        for table in ("cases_crimelog", "cases_case", "cases_person", "cases_caseparty"):
+        tables = (
+            "cases_crimelog",
+            "cases_case",
+            "cases_person",
+            "cases_caseparty",
+            "cases_logreview",
+        )
+        for table in tables:
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         # Logs: 25% flagged (i % 20 < 5), of which a third awaiting review; 1% high risk.
         cursor.execute(
@@ -125,6 +132,18 @@ def build(logs: int, cases: int, users: int) -> None:
             """,
             [owner],
         )
+        # The hub's decisions on the reviewed logs (learning's recording-gap report reads them).
+        cursor.execute(
+            """
+            INSERT INTO cases_logreview (log_id, outcome, advice, case_id, reviewed_by_id,
+                                         reviewed_at)
+            SELECT l.id, (ARRAY['not_stalking','confirmed','possible'])[l.id %% 3 + 1], '',
+                   cl.case_id, %s, l.recorded_at + interval '2 days'
+            FROM cases_crimelog l LEFT JOIN cases_caselog cl ON cl.log_id = l.id
+            WHERE l.review_state = 'reviewed'
+            """,
+            [owner],
+        )
         cursor.execute(
             """
             INSERT INTO cases_person (name, name_normalised, aliases, date_of_birth)
@@ -143,7 +162,7 @@ def build(logs: int, cases: int, users: int) -> None:
               ON (p.n + 1) / 2 = c.n
             """
         )
-        for table in ("cases_crimelog", "cases_case", "cases_person", "cases_caseparty"):
+        for table in tables:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -287,6 +306,8 @@ def pages(case_ids: list[int]) -> dict[str, object]:
         "&area=NS-SOUTH&page=3",
         "case list": "/cases/",
         "case page": lambda: f"/cases/{rng.choice(case_ids)}/",
+        # Learning's recording-gap report: every decided log of the last 12 months, grouped.
+        "recording gaps by team": "/learning/gaps/",
     }
 
 

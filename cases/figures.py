@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from cases.models import CrimeLog, SignalKind
 from cases.permissions import can_review_logs
+from cases.selectors import tagged_at_source_q
 from foundation.lib.figures import (
     FigureLink,
     QueueCount,
@@ -22,7 +23,7 @@ from foundation.lib.figures import (
 
 # Flagged logs: the partial index crimelog_queue_idx covers exactly these rows.
 _FLAGGED = ~Q(review_state=CrimeLog.ReviewState.NOT_FLAGGED)
-_TAGGED = Q(signal_kinds__contains=[SignalKind.TAGGED_STALKING])
+_TAGGED = tagged_at_source_q()
 
 
 def review_queue_figure(now: datetime) -> QueueCount:

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -31,6 +38,14 @@ from cases.models import (
 from cases.permissions import cases_visible_to, logs_visible_to, own_logs_for_officer
 from cases.services.people import candidates_for
 from foundation.accounts.models import Role, User
+
+
+def tagged_at_source_q(prefix: str = "") -> Q:
+    """The one "tagged at source" rule: the force recorded the log as stalking (a stalking
+    flag, or an offence code read as stalking), as the signal evaluation marks it. The
+    dashboard's "tagged at source" figure and learning's recording gaps both use this."""
+    return Q(**{f"{prefix}signal_kinds__contains": [SignalKind.TAGGED_STALKING]})
+
 
 # What a queue row shows: never the narrative (it is read on the log's own, audited page).
 QUEUE_FIELDS = (

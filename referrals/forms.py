@@ -214,17 +214,32 @@ class OutcomeFieldsMixin(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
     )
+    police_confidence = forms.ChoiceField(
+        label="How confident is the victim in the police response? (1 not at all, 5 completely)",
+        choices=[*_SCALE, ("declined", "Declined to answer")],
+        widget=forms.RadioSelect,
+    )
+    what_would_have_helped = forms.CharField(
+        label="What would have helped (optional, in the victim's words)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
     outcome_notes = forms.CharField(
         label="Notes", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
     def answers(self) -> OutcomeAnswers:
         data = self.cleaned_data
+        declined = data["police_confidence"] == "declined"
         return OutcomeAnswers(
             abuse=data["abuse"],
             feels_safe=data["feels_safe"],
             quality_of_life=data["quality_of_life"],
             notes=data["outcome_notes"],
+            police_confidence=None if declined else int(data["police_confidence"]),
+            confidence_declined=declined,
+            what_would_have_helped=data["what_would_have_helped"],
         )
 
 
@@ -244,7 +259,16 @@ class CloseCaseworkForm(OutcomeFieldsMixin):
     notes = forms.CharField(
         label="Closure notes", widget=forms.Textarea(attrs=_TEXTAREA), required=False
     )
-    field_order = ["reason", "notes", "abuse", "feels_safe", "quality_of_life", "outcome_notes"]
+    field_order = [
+        "reason",
+        "notes",
+        "abuse",
+        "feels_safe",
+        "quality_of_life",
+        "police_confidence",
+        "what_would_have_helped",
+        "outcome_notes",
+    ]
 
 
 class ContactForm(forms.Form):

@@ -295,3 +295,8 @@ def advice_requests_waiting_for(user_ids: list[int]) -> QuerySet[AdviceRequest]:
     return AdviceRequest.objects.filter(requester_id__in=user_ids, rated_at__isnull=True).order_by(
         "due_at", "pk"
     )
+
+
+def outcome_measures() -> QuerySet[OutcomeMeasure]:
+    """Every ISAC intake and exit answer, for aggregate figures only (counts, never a row)."""
+    return OutcomeMeasure.objects.all()

@@ -31,6 +31,11 @@ app.conf.beat_schedule = {
         "task": "referrals.chase_overdue_referrals",
         "schedule": crontab(minute="5,35"),
     },
+    # Sends learning-bulletin e-mails a publish left unsent (broker down, a worker that died).
+    "send-bulletin-emails": {
+        "task": "learning.send_bulletin_emails",
+        "schedule": crontab(minute="*/10"),
+    },
     # Warns the advice queue an hour of working time before a request is due, and when overdue.
     "remind-advice-queue": {
         "task": "referrals.remind_advice_queue",

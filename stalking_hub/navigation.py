@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from foundation.accounts.cover import can_approve_covers
 from foundation.accounts.models import Role, User
+from learning.permissions import can_view_gap_report
 from referrals.permissions import can_use_advice_queue, can_view_caseload
 from training.permissions import can_see_own_training, can_view_compliance
 
@@ -192,6 +193,26 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "training:cpd",
         frozenset({Role.TRAINER, Role.COORDINATOR, Role.TACTICAL_LEAD}),
         "The hub staff's professional development this year against the target.",
+    ),
+    NavItem(
+        "Recording gaps",
+        "learning:gaps",
+        frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD, Role.TRAINER}),
+        "Stalking the force did not record as stalking, by team and area; targeted training.",
+        also=can_view_gap_report,  # managers of a team see their own
+    ),
+    NavItem(
+        "Learning points",
+        "learning:points",
+        frozenset({Role.COORDINATOR, Role.TACTICAL_LEAD}),
+        "Lessons raised from the hub's work, to triage and share in bulletins.",
+    ),
+    NavItem(
+        "Learning bulletins",
+        "learning:bulletins",
+        frozenset(),
+        "The hub's learning bulletins addressed to you, and its standing guidance.",
+        also=can_see_own_training,  # everyone signed in
     ),
     NavItem(
         "My training",

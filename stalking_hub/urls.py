@@ -19,5 +19,6 @@ urlpatterns = [
     path("clinic/", include("clinic.urls")),
     path("legal/", include("legal.urls")),
     path("oversight/", include("oversight.urls")),
+    path("learning/", include("learning.urls")),
     path("dashboard/", include("stalking_hub.dashboard.urls")),
 ]

@@ -66,6 +66,23 @@ def send_session_changed_email(*, session_id: int, change: str) -> None:
     )
 
 
+@outbox_handler("training.send_team_invited_email")
+def send_team_invited_email(*, session_id: int, trainee_ids: list[int]) -> None:
+    """Tell the people of a team booked on a session (targeted training) who have an account."""
+    session = Session.objects.select_related("course").filter(pk=session_id).first()
+    if session is None or session.is_cancelled:
+        return
+    booked = Trainee.objects.filter(
+        pk__in=trainee_ids,
+        user__isnull=False,
+        enrolments__session=session,
+        enrolments__status=Enrolment.Status.REGISTERED,
+    ).select_related("user")
+    send_templated(
+        "training_team_invited", _session_context(session), [t.contact_email for t in booked]
+    )
+
+
 def send_refresh_reminder(reminder: RefreshReminder) -> int:
     """Tell a person their training for a course runs out soon."""
     trainee = reminder.trainee

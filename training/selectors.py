@@ -181,6 +181,13 @@ def compliance_overview(user: User, *, today: date) -> ComplianceOverview:
     return ComplianceOverview(teams=rows, totals=totals, trend=trend)
 
 
+def compliance_by_team(team_ids: list[int] | None, *, today: date) -> dict[int | None, Counts]:
+    """Mandatory-training counts on `today` for the given teams (None: every team, and those
+    on no team under None), for other apps' reports beside their own figures. One query."""
+    scope = Scope(all_teams=True) if team_ids is None else Scope(team_ids=tuple(team_ids))
+    return counts_by_team(scope, today=today)
+
+
 def team_states(
     user: User, *, today: date, team: Team | None, state: str | None = None
 ) -> list[PersonState]:

@@ -198,6 +198,12 @@ class OutcomeMeasure(models.Model):
     # 1 (not at all safe / very poor) to 5 (completely safe / very good), as the victim says.
     feels_safe = models.PositiveSmallIntegerField(validators=_SCALE)
     quality_of_life = models.PositiveSmallIntegerField(validators=_SCALE)
+    # The victim's confidence in the police response, 1 (none) to 5 (complete), or declined
+    # to answer; both empty on answers recorded before the question was asked.
+    police_confidence = models.PositiveSmallIntegerField(null=True, blank=True)
+    confidence_declined = models.BooleanField(default=False)
+    # Optional, in the victim's words as the ISAC records them; may become a learning point.
+    what_would_have_helped = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -211,6 +217,13 @@ class OutcomeMeasure(models.Model):
             models.CheckConstraint(
                 condition=Q(feels_safe__range=(1, 5), quality_of_life__range=(1, 5)),
                 name="outcome_scales_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(police_confidence__isnull=True)
+                    | Q(police_confidence__range=(1, 5), confidence_declined=False)
+                ),
+                name="outcome_confidence_1_to_5_or_declined",
             ),
         ]
 

@@ -39,6 +39,10 @@ class OutcomeAnswers:
     feels_safe: int
     quality_of_life: int
     notes: str = ""
+    # 1 to 5, or None with `confidence_declined` (None and not declined: not asked).
+    police_confidence: int | None = None
+    confidence_declined: bool = False
+    what_would_have_helped: str = ""
 
 
 def _require_writer(referral: Referral, by: User) -> None:
@@ -158,6 +162,10 @@ def _check_answers(answers: OutcomeAnswers) -> None:
         raise ReferralError("Say whether the abuse is continuing, reduced or stopped.")
     if not (1 <= answers.feels_safe <= 5 and 1 <= answers.quality_of_life <= 5):
         raise ReferralError("Safety and quality of life are scored from 1 to 5.")
+    if answers.police_confidence is not None and (
+        answers.confidence_declined or not 1 <= answers.police_confidence <= 5
+    ):
+        raise ReferralError("Confidence in the police is scored from 1 to 5, or declined.")
 
 
 @transaction.atomic
@@ -176,6 +184,9 @@ def record_outcome(
             "abuse": answers.abuse,
             "feels_safe": answers.feels_safe,
             "quality_of_life": answers.quality_of_life,
+            "police_confidence": answers.police_confidence,
+            "confidence_declined": answers.confidence_declined,
+            "what_would_have_helped": answers.what_would_have_helped.strip(),
             "notes": answers.notes.strip(),
             "recorded_by": by,
         },

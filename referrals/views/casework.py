@@ -224,6 +224,10 @@ def intake_outcome(request: AuthenticatedHttpRequest, referral_id: int) -> HttpR
             "abuse": existing.abuse,
             "feels_safe": existing.feels_safe,
             "quality_of_life": existing.quality_of_life,
+            "police_confidence": "declined"
+            if existing.confidence_declined
+            else existing.police_confidence,
+            "what_would_have_helped": existing.what_would_have_helped,
             "outcome_notes": existing.notes,
         }
         if existing

@@ -41,7 +41,7 @@ from clinic.models import AgendaItem, ClinicReferral
 from foundation.accounts.models import Agency
 from foundation.outbox.services import enqueue, outbox_handler
 from legal.selectors import orders_made_by_case
-from referrals.models import Referral
+from referrals.models import OutcomeMeasure, Referral
 from stalking_hub.dashboard.models import CaseOutcomeRow
 
 CHUNK = 2000
@@ -71,6 +71,9 @@ class CaseOutcome:
     orders_made: int
     referred_to_isac: bool
     isac_exit: str  # the closure reason of a consented ISAC referral ("" if none)
+    # The victim's confidence in the police at ISAC intake and exit: "1".."5", "declined", "".
+    confidence_intake: str = ""
+    confidence_exit: str = ""
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
@@ -138,6 +141,17 @@ def _chunk_outcomes(cases: Sequence[Mapping[str, Any]], now: datetime) -> list[C
         .values_list("case_id", "state", "closure_reason")
     ):
         isac[case_id] = reason if state == Referral.State.CLOSED else isac.get(case_id, "")
+    confidence: dict[tuple[int, str], str] = {}
+    for case_id, stage, score, declined in (
+        OutcomeMeasure.objects.filter(
+            referral__case_id__in=ids,
+            referral__agency__kind=Agency.Kind.ISAC_SERVICE,
+            referral__consent=Referral.Consent.GIVEN,
+        )
+        .order_by("referral__created_at")
+        .values_list("referral__case_id", "stage", "police_confidence", "confidence_declined")
+    ):
+        confidence[case_id, stage] = "declined" if declined else str(score or "")
     outcomes: list[CaseOutcome] = []
     for case in cases:
         case_id = int(str(case["id"]))
@@ -182,6 +196,8 @@ def _chunk_outcomes(cases: Sequence[Mapping[str, Any]], now: datetime) -> list[C
                 orders_made=orders[case_id][1] if case_id in orders else 0,
                 referred_to_isac=case_id in isac,
                 isac_exit=isac.get(case_id, ""),
+                confidence_intake=confidence.get((case_id, OutcomeMeasure.Stage.INTAKE), ""),
+                confidence_exit=confidence.get((case_id, OutcomeMeasure.Stage.EXIT), ""),
             )
         )
     return outcomes
@@ -476,6 +492,8 @@ EXPORT_COLUMNS = (
     "orders_made",
     "referred_to_isac_with_consent",
     "isac_exit_outcome",
+    "police_confidence_intake",
+    "police_confidence_exit",
 )
 
 
@@ -513,6 +531,8 @@ def export_row(outcome: CaseOutcome, key: bytes) -> list[str]:
         str(outcome.orders_made),
         "yes" if outcome.referred_to_isac else "no",
         outcome.isac_exit,
+        outcome.confidence_intake,
+        outcome.confidence_exit,
     ]
 
 

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "clinic",
     "legal",
     "oversight",
+    "learning",
     "stalking_hub.dashboard",
 ]
 
@@ -361,6 +362,9 @@ if HUB_AUDIT_TIMEOUT_MS < 1:
 HUB_INSTRUMENT_WORDING_DIR: str = env.str("HUB_INSTRUMENT_WORDING_DIR", default="")
 # Hours of continuing professional development each member of the hub's staff aims for a year.
 HUB_CPD_TARGET_HOURS: int = env.int("HUB_CPD_TARGET_HOURS", default=30)
+# Minutes of CPD a hub staff member or champion earns for acknowledging a bulletin
+# (docs/learning.md).
+HUB_BULLETIN_CPD_MINUTES: int = env.int("HUB_BULLETIN_CPD_MINUTES", default=15)
 
 # The stalking clinic (docs/clinic.md): how long after a meeting its agenda's case shares last;
 # the target for discussing a referral (days from referral); how far ahead schedules generate

@@ -192,8 +192,21 @@ def test_closing_casework_through_the_page(client, isac, consented):
         {"reason": "completed", "abuse": "stopped", "feels_safe": "4", "quality_of_life": "5"},
     )
     consented.refresh_from_db()
+    assert consented.state == Referral.State.ACTIVE  # confidence in the police: unanswered
+    client.post(
+        url,
+        {
+            "reason": "completed",
+            "abuse": "stopped",
+            "feels_safe": "4",
+            "quality_of_life": "5",
+            "police_confidence": "declined",
+        },
+    )
+    consented.refresh_from_db()
     assert consented.state == Referral.State.CLOSED
     assert consented.outcomes.count() == 2
+    assert consented.outcomes.get(stage="exit").confidence_declined
 
 
 def test_support_need_status_is_a_post(client, isac, consented):

@@ -14,6 +14,7 @@ from django.db.models.functions import Lower, Replace, Upper
 from django.utils import timezone
 
 from foundation.accounts.models import Agency, User
+from foundation.accounts.roles import is_hub_manager
 from training.columns import key
 from training.errors import NotAllowed, TrainingError
 from training.models import (
@@ -327,7 +328,9 @@ def add_requirement(
     by: User,
 ) -> Requirement:
     """Make a course mandatory for one role, team or organisation. Raises TrainingError."""
-    if not can_manage_training(by):
+    # The hub's managers may require a course of a team (targeted from the recording gaps).
+    may = can_manage_training(by) or (team is not None and not role and is_hub_manager(by))
+    if not may:
         raise NotAllowed("Trainers set the requirements.")
     role = " ".join(role.split())
     targets = [bool(role), team is not None, organisation is not None]

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from foundation.accounts.models import User
+from foundation.accounts.roles import is_hub_manager
 from foundation.outbox.services import enqueue
 from training.errors import NotAllowed, SessionFull, TrainingError
-from training.models import PLACE_HOLDING, Course, Enrolment, Session, Trainee
-from training.notifications import send_session_changed_email
+from training.models import PLACE_HOLDING, Course, Enrolment, Session, Team, Trainee
+from training.notifications import send_session_changed_email, send_team_invited_email
 from training.permissions import can_manage_training
 from training.services.people import Identity, find_or_add_trainee
 
@@ -262,3 +263,46 @@ def set_attendance(*, enrolment: Enrolment, status: str, by: User) -> Enrolment:
     locked.status, locked.status_changed_at, locked.recorded_by = status, timezone.now(), by
     locked.save(update_fields=["status", "status_changed_at", "recorded_by"])
     return locked
+
+
+@transaction.atomic
+def invite_team(*, session: Session, team: Team, by: User) -> list[Enrolment]:
+    """Book every active person on a team's roster on a session: targeted training from the
+    hub's recording-gap report, by a trainer or the hub's managers. People already booked are
+    left as they are; those with an account are e-mailed (course, date and a link, never
+    names). All or nothing: raises SessionFull when the places left are too few for the rest,
+    TrainingError for a cancelled or started session or a team with nobody on its roster."""
+    if not (can_manage_training(by) or is_hub_manager(by)):
+        raise NotAllowed("Trainers and the hub's managers invite teams.")
+    locked = Session.objects.select_for_update().get(pk=session.pk)
+    if locked.is_cancelled:
+        raise TrainingError("The session was cancelled.")
+    if locked.starts_at <= timezone.now():
+        raise TrainingError("Choose a session that has not started yet.")
+    people = list(Trainee.objects.filter(team=team, is_active=True).order_by("pk"))
+    if not people:
+        raise TrainingError("Nobody is on that team's roster: import its roster first.")
+    existing = {e.trainee_id: e for e in Enrolment.objects.filter(session=locked)}
+    to_book = [p for p in people if not (p.pk in existing and existing[p.pk].holds_a_place)]
+    if places_taken(locked) + len(to_book) > locked.capacity:
+        raise SessionFull(
+            f"The session has {locked.capacity - places_taken(locked)} places left for "
+            f"{len(to_book)} people."
+        )
+    now = timezone.now()
+    booked: list[Enrolment] = []
+    for person in to_book:
+        enrolment = existing.get(person.pk)
+        if enrolment is None:
+            enrolment = Enrolment(session=locked, trainee=person)
+        enrolment.status, enrolment.status_changed_at = Enrolment.Status.REGISTERED, now
+        enrolment.recorded_by = by
+        enrolment.save()
+        booked.append(enrolment)
+    if booked:
+        enqueue(
+            send_team_invited_email,
+            session_id=locked.pk,
+            trainee_ids=[enrolment.trainee_id for enrolment in booked],
+        )
+    return booked

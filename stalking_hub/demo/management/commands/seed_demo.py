@@ -9,6 +9,7 @@ from stalking_hub.demo.cases import seed_cases
 from stalking_hub.demo.clinic import seed_clinic
 from stalking_hub.demo.dashboard import seed_dashboard
 from stalking_hub.demo.feed import seed_feed
+from stalking_hub.demo.learning import seed_learning
 from stalking_hub.demo.legal import seed_legal
 from stalking_hub.demo.oversight import seed_oversight
 from stalking_hub.demo.people import seed_people
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         seed_clinic()  # a year of clinic meetings on its own high-risk demo cases
         seed_oversight()  # after risk (high-risk cases): outcomes, plans, directions, a cover
         seed_legal()  # after the cases and outcomes: order files in every state
+        seed_learning()  # after every source app: gaps by team, points, bulletins, confidence
         seed_dashboard()  # last: the summary tables from everything above
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Demo logins (password for all: {DEMO_PASSWORD}):")
