@@ -136,17 +136,19 @@ def import_phase(name: str, feed: Path, env: dict[str, str]) -> Phase:
 def print_phases(phases: list[Phase]) -> None:
     """Seconds per phase of each import; "other" is process start, commits and bookkeeping."""
     print("\nseconds per phase")
-    print(f"{'phase':<24}" + "".join(f"{p.name.split(',')[0][:12]:>14}" for p in phases))
+    print(f"{'phase':<30}" + "".join(f"{p.name.split(',')[0][:12]:>14}" for p in phases))
     hooks = sorted({k for p in phases for k in p.report["phases"] if k.startswith("hook ")})  # type: ignore[attr-defined]
     for key in (*PHASES, *hooks, "other"):
+        if key == "hooks":
+            continue
         values = []
         for p in phases:
             timed: dict[str, float] = p.report["phases"]  # type: ignore[assignment]
-            spent = sum(v for k, v in timed.items() if not k.startswith("hook "))
+            spent = sum(timed.values())
             value = p.seconds - spent if key == "other" else timed.get(key, 0.0)
             values.append(value)
-        label = f"  {key[5:]}" if key.startswith("hook ") else key
-        print(f"{label:<24}" + "".join(f"{value:>14.1f}" for value in values))
+        label = f"  {key[5:]}"[:30] if key.startswith("hook ") else key
+        print(f"{label:<30}" + "".join(f"{value:>14.1f}" for value in values))
 
 
 def main() -> None:
