@@ -232,7 +232,11 @@ def resolve_work(cursor: Any) -> None:
     The import calls it with its staged parties, so each party is inserted with its person.
     """
     params: dict[str, Any] = {"now": timezone.now()}
-    cursor.execute("ANALYZE person_link_work")
+    # Temporary tables are never auto-analysed; the steps filter on every column but the name.
+    cursor.execute(
+        "ANALYZE person_link_work "
+        "(party_id, source, source_id, name_normalised, date_of_birth, person_id)"
+    )
     cursor.execute(_BY_IDENTIFIER)
     cursor.execute(_IDENTIFY_BY_NAME_AND_DOB)
     cursor.execute(_CREATE_IDENTIFIED, params)
