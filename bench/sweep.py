@@ -119,8 +119,13 @@ PHASES = (
     "upsert",
     "people",
     "signals",
+    "signals: scope",
+    "signals: read and classify",
+    "signals: decide",
+    "signals: write",
     "hooks",
     "analyze",
+    "commit",
 )
 
 
@@ -147,7 +152,12 @@ def print_phases(phases: list[Phase]) -> None:
             spent = sum(timed.values())
             value = p.seconds - spent if key == "other" else timed.get(key, 0.0)
             values.append(value)
-        label = f"  {key[5:]}"[:30] if key.startswith("hook ") else key
+        if key.startswith("hook "):
+            label = f"  hook {key[5:]}"[:30]
+        elif key.startswith("signals: "):
+            label = f"  {key[9:]}"
+        else:
+            label = key
         print(f"{label:<30}" + "".join(f"{value:>14.1f}" for value in values))
 
 
