@@ -102,7 +102,7 @@ deploy-check: install ## Django's deployment checks under production settings
 	$(PROD_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install ## Run the benchmarks in bench/ (see bench/README.md)
-	@$(WITH_SERVICES) -- $(PY) bench/sweep.py
+	@$(WITH_SERVICES) -- $(PY) bench/sweep.py --rows 1000000
 	@$(WITH_SERVICES) -- $(PY) bench/clinic_allocation.py
 
 clean-data: ## Delete .run/ (embedded PostgreSQL and Valkey data, beat schedule); stops them first

@@ -97,13 +97,68 @@ print(rows)
     return Phase("plain COPY (limit)", seconds, int(out.strip()), peak, {})
 
 
+# `manage.py import_logs --json` in a fresh process, then the seconds per phase of the work
+# (cases.phases) on a line of its own.
+_IMPORT_CHILD = """
+import json, sys
+import django
+django.setup()
+from django.core.management import call_command
+from cases.phases import totals
+call_command("import_logs", sys.argv[1], "--json")
+print()
+print(json.dumps(totals()))
+"""
+
+# Phases in the order the import meets them (cases/feed/importer.py, cases/services/logs.py).
+PHASES = (
+    "read",
+    "digests",
+    "convert",
+    "stage",
+    "upsert",
+    "people",
+    "signals",
+    "signals: scope",
+    "signals: read and classify",
+    "signals: decide",
+    "signals: write",
+    "hooks",
+    "analyze",
+    "commit",
+)
+
+
 def import_phase(name: str, feed: Path, env: dict[str, str]) -> Phase:
-    seconds, peak, out = run_child(
-        [sys.executable, "manage.py", "import_logs", str(feed), "--json"], env
-    )
-    report = json.loads(out.strip().splitlines()[-1])
+    seconds, peak, out = run_child([sys.executable, "-c", _IMPORT_CHILD, str(feed)], env)
+    lines = [line for line in out.strip().splitlines() if line.strip()]
+    report = json.loads(lines[-2])
+    report["phases"] = json.loads(lines[-1])
     rows = sum(int(report[key]) for key in ("created", "updated", "unchanged", "rejected"))
     return Phase(name, seconds, rows, peak, report)
+
+
+def print_phases(phases: list[Phase]) -> None:
+    """Seconds per phase of each import; "other" is process start, commits and bookkeeping."""
+    print("\nseconds per phase")
+    print(f"{'phase':<30}" + "".join(f"{p.name.split(',')[0][:12]:>14}" for p in phases))
+    hooks = sorted({k for p in phases for k in p.report["phases"] if k.startswith("hook ")})  # type: ignore[attr-defined]
+    for key in (*PHASES, *hooks, "other"):
+        if key == "hooks":
+            continue
+        values = []
+        for p in phases:
+            timed: dict[str, float] = p.report["phases"]  # type: ignore[assignment]
+            spent = sum(timed.values())
+            value = p.seconds - spent if key == "other" else timed.get(key, 0.0)
+            values.append(value)
+        if key.startswith("hook "):
+            label = f"  hook {key[5:]}"[:30]
+        elif key.startswith("signals: "):
+            label = f"  {key[9:]}"
+        else:
+            label = key
+        print(f"{label:<30}" + "".join(f"{value:>14.1f}" for value in values))
 
 
 def main() -> None:
@@ -131,6 +186,7 @@ def main() -> None:
         "DEBUG": "true",
         "DJANGO_SETTINGS_MODULE": "stalking_hub.settings.base",
         "HUB_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
 
@@ -155,6 +211,7 @@ def main() -> None:
             f"{phase.name:<24}{phase.seconds:>9.1f}{phase.rate:>11,.0f}"
             f"{phase.rate / limit.rate:>9.0%}{phase.peak_mb:>9.0f}  {counts}"
         )
+    print_phases(phases)
     print(
         "targets: first import >= 10% of COPY, unchanged >= 40%, 1% changed close to "
         "unchanged, peak memory < 300 MB and flat in N"

@@ -47,5 +47,8 @@ def logs_changed_handlers() -> tuple[LogsChangedHandler, ...]:
 
 def run_logs_changed_handlers(*, log_ids: Collection[int], now: datetime) -> None:
     """Called only by `cases.services.logs.logs_changed`."""
+    from cases.phases import phase
+
     for handler in logs_changed_handlers():
-        handler(log_ids=log_ids, now=now)
+        with phase(f"hook {getattr(handler, '__module__', '?')}"):
+            handler(log_ids=log_ids, now=now)

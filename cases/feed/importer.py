@@ -30,6 +30,7 @@ from cases.feed.prescan import check_decodable
 from cases.feed.schema import FeedUnreadable, ParsedRecord, RawBatch
 from cases.feed.staging import STAGE_SQL, changed_rows, stage_batch, upsert_staged
 from cases.models import FeedImport, FeedImportError
+from cases.phases import phase
 from foundation.accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -116,14 +117,18 @@ def run_import(
                 now=now,
             )
             statistics = TableStatistics()
-            for raw_batch, bytes_read in _read_ahead(reader, handle, batch_size=batch_size):
+            for raw_batch, bytes_read in _timed(
+                _read_ahead(reader, handle, batch_size=batch_size), "read"
+            ):
                 written = _import_batch(
                     feed_import, reader, raw_batch, resume_after, bytes_read=bytes_read, now=now
                 )
-                statistics.note_written(written)
+                with phase("analyze"):
+                    statistics.note_written(written)
                 if on_progress:
                     on_progress(feed_import)
-            statistics.refresh_if_stale(final=True)
+            with phase("analyze"):
+                statistics.refresh_if_stale(final=True)
             _finish(feed_import, reader)
     except FeedUnreadable as exc:
         _refuse(feed_import, str(exc))
@@ -235,6 +240,16 @@ def _notify_failed(feed_import: FeedImport) -> None:
 
 
 _DONE: Final = object()
+
+
+def _timed[T](items: Iterator[T], name: str) -> Iterator[T]:
+    """Yield from `items`, counting the time spent waiting for each under phase `name`."""
+    while True:
+        with phase(name):
+            item = next(items, _DONE)
+        if item is _DONE:
+            return
+        yield item  # type: ignore[misc]
 
 
 def _read_ahead(
@@ -350,22 +365,28 @@ def _import_batch(
     """Import one batch in one transaction; returns how many logs it created or changed."""
     records = [raw for raw in raw_batch.records if raw.row > resume_after]
     errors = [e for e in raw_batch.errors if e.row is not None and e.row > resume_after]
-    with transaction.atomic(), connection.cursor() as cursor:
+    # "commit": what the phases inside do not count (the errors, the progress, the commit
+    # with its deferred foreign-key checks).
+    with phase("commit"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(STAGE_SQL)
         # Records whose raw digest matches the one stored for their key are unchanged: they
         # are counted without being converted or written (docs/log-feed.md).
-        to_convert = changed_rows(cursor, records)
+        with phase("digests"):
+            to_convert = changed_rows(cursor, records)
         parsed: list[tuple[ParsedRecord, bytes]] = []
-        for raw in records:
-            if raw.row not in to_convert:
-                continue
-            result = reader.convert(raw)
-            if isinstance(result, ParsedRecord):
-                parsed.append((result, raw.digest))
-            else:
-                errors.extend(result)
-        stage_batch(cursor, parsed)
-        outcome = upsert_staged(cursor, import_id=feed_import.pk, now=now, staged=len(parsed))
+        with phase("convert"):
+            for raw in records:
+                if raw.row not in to_convert:
+                    continue
+                result = reader.convert(raw)
+                if isinstance(result, ParsedRecord):
+                    parsed.append((result, raw.digest))
+                else:
+                    errors.extend(result)
+        with phase("stage"):
+            stage_batch(cursor, parsed)
+        with phase("upsert"):
+            outcome = upsert_staged(cursor, import_id=feed_import.pk, now=now, staged=len(parsed))
         FeedImportError.objects.bulk_create(
             FeedImportError(
                 feed_import_id=feed_import.pk,

@@ -17,6 +17,8 @@ from typing import Any, Final
 
 from cases.feed.schema import ParsedRecord, RawRecord
 from cases.names import normalise_name
+from cases.phases import phase
+from cases.services import people
 
 # Optional log columns, in bitmask order. recorded_at is required, so always present.
 OPTIONAL: Final = (
@@ -73,6 +75,7 @@ CREATE TEMP TABLE IF NOT EXISTS feed_keys (
     feed_digest bytea NOT NULL
 );
 CREATE TEMP TABLE IF NOT EXISTS feed_stage_party (
+    seq integer NOT NULL,
     row integer NOT NULL,
     role varchar NOT NULL,
     position smallint NOT NULL,
@@ -86,6 +89,11 @@ TRUNCATE feed_keys, feed_stage, feed_stage_party;
 -- Each batch is recorded with its progress in one transaction, so a crash loses at most whole
 -- batches, which the resumed import redoes: the durability of each commit is not needed.
 SET LOCAL synchronous_commit = off;
+-- The batch's statements are short set-based plans: JIT compiling them (~0.3-1.5 s each once
+-- the row estimates pass jit_above_cost) costs more than it saves; the sorts and hashes of a
+-- batch fit in 64 MB (the same settings as cases.signals.database.bulk_session).
+SET LOCAL jit = off;
+SET LOCAL work_mem = '64MB';
 """
 
 STAGE_COLUMNS: Final = (
@@ -93,7 +101,9 @@ STAGE_COLUMNS: Final = (
     "flags, area, officer, relationship, narrative, status, outcome, outcome_date, present, "
     "party_roles, feed_digest"
 )
-PARTY_COLUMNS: Final = "row, role, position, source_id, name, name_normalised, date_of_birth, area"
+PARTY_COLUMNS: Final = (
+    "seq, row, role, position, source_id, name, name_normalised, date_of_birth, area"
+)
 
 
 def _coalesce_field(name: str) -> str:
@@ -143,14 +153,6 @@ WITH upd AS (
   RETURNING t.id)
 UPDATE feed_stage s SET is_changed = true FROM upd WHERE s.log_id = upd.id;
 
--- Parties of new logs: inserted as they come.
-INSERT INTO cases_logparty (log_id, role, position, source_id, name, name_normalised,
-                            date_of_birth, area, person_id)
-SELECT s.log_id, p.role, p.position, p.source_id, p.name, p.name_normalised, p.date_of_birth,
-       p.area, NULL
-  FROM feed_stage_party p JOIN feed_stage s ON s.row = p.row
- WHERE s.is_new;
-
 -- Parties of existing logs: for each (log, role) the row names, replace the stored parties
 -- where they differ.
 CREATE TEMP TABLE IF NOT EXISTS feed_party_change (log_id bigint, role varchar);
@@ -177,13 +179,38 @@ SELECT s.log_id, r.role
 DELETE FROM cases_logparty l USING feed_party_change c
  WHERE l.log_id = c.log_id AND l.role = c.role;
 
+"""  # noqa: S608
+
+# The parties the batch inserts (those of new logs, and the replaced ones of changed logs), to
+# be resolved to persons before they are inserted (cases.services.people.resolve_work): the
+# same rules as linking afterwards, without writing person_id to the parties a second time.
+PEOPLE_SQL: Final = """
+INSERT INTO person_link_work (party_id, source, source_id, name, name_normalised, date_of_birth)
+SELECT p.seq, s.source, p.source_id, p.name, p.name_normalised, p.date_of_birth
+  FROM feed_stage_party p JOIN feed_stage s ON s.row = p.row
+ WHERE (p.source_id <> '' OR p.name_normalised <> '')
+   AND (s.is_new OR EXISTS (SELECT FROM feed_party_change c
+                             WHERE c.log_id = s.log_id AND c.role = p.role))
+"""
+
+INSERT_SQL: Final = """
+-- Parties of new logs: inserted as they come, each with its person.
 INSERT INTO cases_logparty (log_id, role, position, source_id, name, name_normalised,
                             date_of_birth, area, person_id)
 SELECT s.log_id, p.role, p.position, p.source_id, p.name, p.name_normalised, p.date_of_birth,
-       p.area, NULL
+       p.area, w.person_id
+  FROM feed_stage_party p JOIN feed_stage s ON s.row = p.row
+  LEFT JOIN person_link_work w ON w.party_id = p.seq
+ WHERE s.is_new;
+
+INSERT INTO cases_logparty (log_id, role, position, source_id, name, name_normalised,
+                            date_of_birth, area, person_id)
+SELECT s.log_id, p.role, p.position, p.source_id, p.name, p.name_normalised, p.date_of_birth,
+       p.area, w.person_id
   FROM feed_stage_party p
   JOIN feed_stage s ON s.row = p.row
-  JOIN feed_party_change c ON c.log_id = s.log_id AND c.role = p.role;
+  JOIN feed_party_change c ON c.log_id = s.log_id AND c.role = p.role
+  LEFT JOIN person_link_work w ON w.party_id = p.seq;
 
 -- A log whose parties alone changed is a changed log too (its history records the change).
 WITH party_only AS (
@@ -201,12 +228,16 @@ UPDATE cases_crimelog t SET feed_digest = s.feed_digest
   FROM feed_stage s
  WHERE t.id = s.log_id AND NOT s.is_new
    AND t.feed_digest IS DISTINCT FROM s.feed_digest;
-"""  # noqa: S608
+"""
 
-# psycopg sends parameterised SQL one statement at a time.
-UPSERT_STATEMENTS: Final = tuple(
-    statement.strip() for statement in re.split(r";\s*\n", UPSERT_SQL) if statement.strip()
-)
+
+def _statements(sql: str) -> tuple[str, ...]:
+    """psycopg sends parameterised SQL one statement at a time."""
+    return tuple(statement.strip() for statement in re.split(r";\s*\n", sql) if statement.strip())
+
+
+UPSERT_STATEMENTS: Final = _statements(UPSERT_SQL)
+INSERT_STATEMENTS: Final = _statements(INSERT_SQL)
 
 RESULT_SQL: Final = """
 SELECT count(*) FILTER (WHERE is_new),
@@ -290,6 +321,7 @@ def stage_batch(cursor: Any, records: Sequence[tuple[ParsedRecord, bytes]]) -> N
     with cursor.copy(f"COPY feed_stage ({STAGE_COLUMNS}) FROM STDIN") as copy:
         for record, digest in records:
             copy.write_row(_log_row(record, digest))
+    seq = 0  # the party's place in the batch: the first party of a person names them
     with cursor.copy(f"COPY feed_stage_party ({PARTY_COLUMNS}) FROM STDIN") as copy:
         for record, _ in records:
             if not record.parties:
@@ -298,8 +330,10 @@ def stage_batch(cursor: Any, records: Sequence[tuple[ParsedRecord, bytes]]) -> N
             for party in record.parties:
                 position = positions.get(party.role, 0)
                 positions[party.role] = position + 1
+                seq += 1
                 copy.write_row(
                     (
+                        seq,
                         record.row,
                         party.role,
                         position,
@@ -326,6 +360,15 @@ def upsert_staged(cursor: Any, *, import_id: int, now: datetime, staged: int) ->
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext('stalking_hub.feed_import'))")
     params = {"import_id": import_id, "now": now}
     for statement in UPSERT_STATEMENTS:
+        cursor.execute(statement, params if "%(" in statement else None)
+    with phase("people"):
+        cursor.execute(people.WORK_TABLE)
+        cursor.execute(PEOPLE_SQL)
+        # No second ANALYZE of the work table after resolving (linking afterwards needs one):
+        # the inserts below join it on party_id only, whose statistics did not change.
+        if cursor.rowcount:
+            people.resolve_work(cursor)
+    for statement in INSERT_STATEMENTS:
         cursor.execute(statement, params if "%(" in statement else None)
     cursor.execute(RESULT_SQL)
     created, updated, unchanged, changed_ids = cursor.fetchone()

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from cases.hooks import run_logs_changed_handlers
+from cases.phases import phase
 from cases.services.people import link_parties
 from cases.signals import evaluate_logs
 
@@ -19,6 +20,9 @@ def logs_changed(*, log_ids: Collection[int], now: datetime) -> None:
     """
     if not log_ids:
         return
-    link_parties(log_ids=log_ids)
-    evaluate_logs(log_ids=log_ids, now=now)
-    run_logs_changed_handlers(log_ids=log_ids, now=now)
+    with phase("people"):
+        link_parties(log_ids=log_ids)
+    with phase("signals"):
+        evaluate_logs(log_ids=log_ids, now=now)
+    with phase("hooks"):
+        run_logs_changed_handlers(log_ids=log_ids, now=now)

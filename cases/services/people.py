@@ -42,8 +42,11 @@ MIN_SIMILARITY = 0.4
 
 # The parties to link are copied into a temporary work table first: the resolution steps then
 # update a small unindexed table, and cases_logparty (five indexes, a foreign key) is written
-# once per party at the end.
-_WORK = """
+# once per party at the end. The import fills the same table from its staging tables instead,
+# before the parties exist, and inserts each party with its person (`resolve_work`).
+# `party_id` orders the parties (the first one of an id or a name gives the new person's name):
+# the party's id here, the party's place in the file there.
+WORK_TABLE = """
 CREATE TEMP TABLE IF NOT EXISTS person_link_work (
     party_id bigint NOT NULL,
     source varchar NOT NULL,
@@ -55,12 +58,14 @@ CREATE TEMP TABLE IF NOT EXISTS person_link_work (
 );
 CREATE INDEX IF NOT EXISTS person_link_work_party ON person_link_work (party_id);
 TRUNCATE person_link_work;
+"""
+
+_WORK = """
 INSERT INTO person_link_work (party_id, source, source_id, name, name_normalised, date_of_birth)
 SELECT p.id, l.source, p.source_id, p.name, p.name_normalised, p.date_of_birth
 FROM cases_logparty p JOIN cases_crimelog l ON l.id = p.log_id
 WHERE p.log_id = ANY(%(ids)s::bigint[]) AND p.person_id IS NULL
-  AND (p.source_id <> '' OR p.name_normalised <> '');
-ANALYZE person_link_work;
+  AND (p.source_id <> '' OR p.name_normalised <> '')
 """
 
 # 1. A source id that is a known identifier: its person (or whoever that person was merged
@@ -201,23 +206,44 @@ WHERE p.id = w.party_id AND p.person_id IS NULL AND w.person_id IS NOT NULL
 def link_parties(*, log_ids: Collection[int]) -> int:
     """Link every unlinked party of these logs to a Person. Returns how many were linked.
 
-    Idempotent: linked parties are left alone, so a second run links nothing.
+    Idempotent: linked parties are left alone, so a second run links nothing. (The import
+    links its parties while staging them, `resolve_work`; this finds none of those.)
     """
     if not log_ids:
         return 0
-    params: dict[str, Any] = {"ids": int_array(log_ids), "now": timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(WORK_TABLE)
+        cursor.execute(_WORK, {"ids": int_array(log_ids)})
+        if not cursor.rowcount:
+            return 0
     with bulk_session(), connection.cursor() as cursor:
-        cursor.execute(_WORK, params)
-        cursor.execute(_BY_IDENTIFIER)
-        cursor.execute(_IDENTIFY_BY_NAME_AND_DOB)
-        cursor.execute(_CREATE_IDENTIFIED, params)
-        cursor.execute(_BY_IDENTIFIER)
-        cursor.execute(_BY_NAME_AND_DOB)
-        cursor.execute(_CREATE_UNIDENTIFIED, params)
-        cursor.execute(_ADD_ALIASES)
+        resolve_work(cursor)
+        # Analysed again: its person ids were all empty when it was last analysed, and the
+        # parties' own statistics may say "none unlinked".
         cursor.execute("ANALYZE person_link_work")
         cursor.execute(_APPLY)
         return cursor.rowcount
+
+
+def resolve_work(cursor: Any) -> None:
+    """Set `person_id` on every row of person_link_work (filled by the caller, after
+    WORK_TABLE), creating the persons and identifiers the rules call for (module docstring).
+
+    The import calls it with its staged parties, so each party is inserted with its person.
+    """
+    params: dict[str, Any] = {"now": timezone.now()}
+    # Temporary tables are never auto-analysed; the steps filter on every column but the name.
+    cursor.execute(
+        "ANALYZE person_link_work "
+        "(party_id, source, source_id, name_normalised, date_of_birth, person_id)"
+    )
+    cursor.execute(_BY_IDENTIFIER)
+    cursor.execute(_IDENTIFY_BY_NAME_AND_DOB)
+    cursor.execute(_CREATE_IDENTIFIED, params)
+    cursor.execute(_BY_IDENTIFIER)
+    cursor.execute(_BY_NAME_AND_DOB)
+    cursor.execute(_CREATE_UNIDENTIFIED, params)
+    cursor.execute(_ADD_ALIASES)
 
 
 # --- Suggesting -------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from cases.models import SignalKind
+from cases.phases import phase
 from cases.signals import reasons
 from cases.signals.database import bulk_session, int_array
 from cases.signals.notify import alert_coordinators
@@ -180,20 +181,23 @@ def evaluate_logs(*, log_ids: Collection[int], now: datetime) -> EvaluationResul
 
 
 def _evaluate(rules: RuleSet, log_ids: Collection[int], now: datetime) -> EvaluationResult:
-    scope, pairs = scope_of(log_ids)
+    with phase("signals: scope"):
+        scope, pairs = scope_of(log_ids)
     scope_set = set(scope)
     context = sorted(scope_set.union(log_id for pair in pairs.values() for log_id in pair.log_ids))
-    facts, stored = read_facts(rules, context, scope_set)
-    clusters = _clusters(rules, pairs, facts)
-
-    scope = [log_id for log_id in scope if log_id in facts]
-    signals = {
-        log_id: _signals_for(rules, facts[log_id], clusters.get(log_id, [])) for log_id in scope
-    }
+    with phase("signals: read and classify"):
+        facts, stored = read_facts(rules, context, scope_set)
+    with phase("signals: decide"):
+        clusters = _clusters(rules, pairs, facts)
+        scope = [log_id for log_id in scope if log_id in facts]
+        signals = {
+            log_id: _signals_for(rules, facts[log_id], clusters.get(log_id, [])) for log_id in scope
+        }
     counts: Counter[str] = Counter(str(s.kind) for found in signals.values() for s in found)
     high_risk = [log_id for log_id in scope if any(s.high_risk for s in signals[log_id])]
 
-    write(scope, signals, facts, stored, now)
+    with phase("signals: write"):
+        write(scope, signals, facts, stored, now)
     newly: list[int] = []
     candidates = [log_id for log_id in high_risk if not facts[log_id].notified]
     if candidates:
