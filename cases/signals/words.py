@@ -1,8 +1,9 @@
 """Phrases found word by word: the narrative rule's matcher (docs/signals.md, "Performance").
 
-The narrative is split once into words and punctuation (`\\w+`, any other single character,
-and line breaks) by a small regular expression; the phrases are a trie of words. Most words
-of a narrative begin no phrase, and a dict look-up per word (cached: feeds repeat the same few
+The narrative is split once into words and punctuation (on spaces, then each piece into `\\w+`
+and single other characters, cached per piece; a line break becomes LINE_BREAK); the phrases
+are a trie of words, read as a lazily built automaton (one state per set of trie nodes). Most
+words of a narrative begin no phrase, and a dict look-up per word (cached: feeds repeat the same few
 thousand words) says so, so the rule pays for phrases only where one may start. This replaced
 one trie-shaped regular expression of every phrase, whose cost grew with the number of rows
 (about 900 rows read 0.4x as many narratives a second as the first rule's 140; bench/README.md).
