@@ -246,6 +246,13 @@ ADD: dict[tuple[str, str], list[str]] = {
     ("exclusion", "loitering"): [
         "taken|stolen|nicked from outside",
     ],
+    ("exclusion", "driving past her home"): [
+        # The suspect's own account of passing by, not the victim's report.
+        "suspect|susp|male|he says|said|claims|claimed|states|stated|explained|explains|insists",
+        "only because",
+        "on his|the way|route to|home|back",
+        "by coincidence",
+    ],
     ("exclusion", "following"): [
         "after she beeped|braked|overtook|cut",
         "after she pulled out",
