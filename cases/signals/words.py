@@ -96,9 +96,13 @@ class _Node:
             if self.any is None:
                 self.any = _Node()
             return self.any
+        children = self.exact
         if part.endswith("*"):
-            return self.prefixes.setdefault(part[:-1], _Node())
-        return self.exact.setdefault(part, _Node())
+            children, part = self.prefixes, part[:-1]
+        node = children.get(part)
+        if node is None:
+            node = children[part] = _Node()
+        return node
 
     def step(self, word: str) -> tuple[_Node, ...]:
         """The nodes a word leads to from here."""
@@ -176,15 +180,14 @@ class WordMatcher:
             nodes = [root]
             for word in phrase.split():
                 options = _alternatives(word)
-                following: list[_Node] = []
+                following: dict[int, _Node] = {}  # by identity, in order
                 for node in nodes:
                     for parts in options:
                         at = node
                         for part in parts:
                             at = at.child(part)
-                        if at not in following:
-                            following.append(at)
-                nodes = following
+                        following.setdefault(id(at), at)
+                nodes = list(following.values())
             for node in nodes:
                 if node is not root:
                     node.labels.append((index, label))
