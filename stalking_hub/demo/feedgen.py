@@ -227,7 +227,7 @@ class _Generator:
         if self.demo and self.stalking_pairs and rng.random() < DEMO_REPEATS_OF_STALKING:
             # The demo's repeats are mostly the next incidents of a course of conduct already
             # recorded as stalking: the hub's cases, and no extra flags (DEMO_REPEATS_OF_STALKING).
-            back = min(int(rng.expovariate(1 / 40)), len(self.stalking_pairs) - 1)
+            back = min(int(rng.expovariate(1 / 300)), len(self.stalking_pairs) - 1)
             return self.stalking_pairs[-1 - back]
         # A repeat of a recent pair: the courses of conduct the log sweep should find.
         back = min(int(rng.expovariate(1 / 300)), self.pairs - 1)
