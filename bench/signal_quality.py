@@ -159,7 +159,9 @@ def _ok(met: bool) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=("heldout", "dev", "dev_extra"), default="heldout")
+    parser.add_argument(
+        "--split", choices=("heldout", "dev", "dev_extra", "dev_more"), default="heldout"
+    )
     parser.add_argument("--seconds", type=float, default=2.0, help="timing per rule")
     parser.add_argument("--misses", action="store_true", help="list misread dev narratives")
     args = parser.parse_args(argv)

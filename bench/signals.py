@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> None:
         from foundation.outbox import services as outbox
 
         # Alerts stay in the scratch database's outbox: nothing reaches the broker.
-        outbox.publish = lambda *, message_ids: 0  # type: ignore[assignment]
+        outbox.publish = lambda *, message_ids, connection=None: 0
 
         started = time.perf_counter()
         log_ids = load_feed(args.rows, args.seed)

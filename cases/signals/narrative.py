@@ -13,18 +13,18 @@ Phrases are data (IndicatorPhrase rows) of five narrative kinds:
   behaviour it cancels, or is empty to cancel any;
 - *violence or threats*: raises a course of conduct's risk (unchanged).
 
-All of them compile into ONE trie-shaped regular expression (phrases.py), so the narrative is
-still scanned once; where two phrases overlap, the one starting first wins (the longer when
-they start together), which is how "followed up" stays an idiom and not a following.
+All of them go into one trie of words (words.py): the narrative is split into words once and
+read word by word, a dict look-up telling at each word whether a phrase may start there; where
+two phrases overlap, the one starting first wins (the longer when they start together), which
+is how "followed up" stays an idiom and not a following.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cases.signals.phrases import Label, PhraseMatcher
+from cases.signals.words import Label, WordMatcher, split_words
 
 BEHAVIOUR = "behaviour"
 REPEATED_BEHAVIOUR = "repeated_behaviour"
@@ -36,9 +36,6 @@ NARRATIVE_KINDS = (EXCLUSION, NEGATION, BEHAVIOUR, REPEATED_BEHAVIOUR, PERSISTEN
 _BEHAVIOURS = frozenset({BEHAVIOUR, REPEATED_BEHAVIOUR})
 _PRIORITY = {kind: index for index, kind in enumerate(NARRATIVE_KINDS)}
 _KIND = {kind: kind for kind in NARRATIVE_KINDS}
-
-# A sentence ends at a full stop, semicolon, question or exclamation mark, or a line break.
-_SENTENCE_ENDS = frozenset(".!?;\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +53,7 @@ _NOTHING = Reading()
 
 @dataclass(frozen=True)
 class NarrativeRule:
-    matcher: PhraseMatcher
-    # The matcher's expression, plus sentence ends as matches of their own: one pass over the
-    # text gives every phrase and which sentence it is in.
-    _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        source = self.matcher.source
-        object.__setattr__(self, "_pattern", re.compile(source + r"|[.!?;\n]") if source else None)
+    matcher: WordMatcher
 
     @classmethod
     def build(cls, phrases: Iterable[tuple[str, str, str]]) -> NarrativeRule:
@@ -75,7 +65,7 @@ class NarrativeRule:
             (row for row in phrases if row[1] in _PRIORITY), key=lambda row: _PRIORITY[row[1]]
         )
         return cls(
-            PhraseMatcher.build(
+            WordMatcher.build(
                 # The kinds as this module's own strings, so `read` can compare by identity.
                 (
                     phrase,
@@ -87,20 +77,19 @@ class NarrativeRule:
 
     def read(self, lowered: str) -> Reading:
         """Read one narrative, already lowered."""
-        if self._pattern is None or not lowered:
+        if not lowered:
             return _NOTHING
-        labels_of = self.matcher.labels_of
         sentence = 0
         negated = -1  # the sentence a negation was last seen in
         behaviours: list[tuple[int, str, str]] = []
         exclusions: list[tuple[int, str]] = []
         persistence: list[str] = []
         threats: list[str] = []
-        for token in self._pattern.findall(lowered):
-            if token in _SENTENCE_ENDS:
+        for found in self.matcher.scan(split_words(lowered)):
+            if found is None:  # a sentence ends
                 sentence += 1
                 continue
-            for kind, label in labels_of(token):
+            for kind, label in found:
                 if kind is BEHAVIOUR or kind is REPEATED_BEHAVIOUR:
                     if negated != sentence:
                         behaviours.append((sentence, kind, label))

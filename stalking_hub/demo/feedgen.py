@@ -169,6 +169,12 @@ UPDATES = (
     "Update: IP provided a statement.",
 )
 
+# In the demo, the share of repeated pairs that continue a course of conduct already recorded as
+# stalking (the rest repeat any recent pair, the courses of conduct the sweep should find). The
+# pinned default output repeats any recent pair: there about a quarter of all logs are courses of
+# conduct not recorded as stalking, which would bury the demo's review queue (docs/signals.md).
+DEMO_REPEATS_OF_STALKING = 0.96
+
 Format = Literal["csv", "jsonl"]
 START = datetime(2023, 1, 1)  # noqa: DTZ001 - feeds carry naive Europe/London times
 SPAN = timedelta(days=3 * 365)  # the feed covers 2023 to 2025, all safely in the past
@@ -193,6 +199,8 @@ class _Generator:
         self.span = span
         self.rng = random.Random(seed)
         self.pairs = 0
+        # Demo only: the pairs whose logs were recorded as stalking, in order (see next_pair).
+        self.stalking_pairs: list[int] = []
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one generator per feed; the cache dies with it
     def person(self, index: int) -> tuple[str, str, str]:
@@ -216,6 +224,11 @@ class _Generator:
         if self.pairs == 0 or rng.random() < 0.85:
             self.pairs += 1
             return self.pairs - 1
+        if self.demo and self.stalking_pairs and rng.random() < DEMO_REPEATS_OF_STALKING:
+            # The demo's repeats are mostly the next incidents of a course of conduct already
+            # recorded as stalking: the hub's cases, and no extra flags (DEMO_REPEATS_OF_STALKING).
+            back = min(int(rng.expovariate(1 / 300)), len(self.stalking_pairs) - 1)
+            return self.stalking_pairs[-1 - back]
         # A repeat of a recent pair: the courses of conduct the log sweep should find.
         back = min(int(rng.expovariate(1 / 300)), self.pairs - 1)
         return self.pairs - 1 - back
@@ -275,7 +288,8 @@ class _Generator:
             if rng.random() < 0.5
             else ""
         )
-        victim, suspect, relationship = self.pair(self.next_pair())
+        pair = self.next_pair()
+        victim, suspect, relationship = self.pair(pair)
         victim_id, victim_name, victim_dob = self.person(victim)
         suspect_id, suspect_name, suspect_dob = self.person(suspect)
         code, offence, _ = rng.choices(OFFENCES, OFFENCE_WEIGHTS)[0]
@@ -290,6 +304,9 @@ class _Generator:
             flags.append("REPEAT VICTIM")
         if rng.random() < 0.03:
             flags.append("VULNERABLE")
+        recorded_as_stalking = code in STALKING_CODES or "STALKING" in flags
+        if self.demo and recorded_as_stalking and self.stalking_pairs[-1:] != [pair]:
+            self.stalking_pairs.append(pair)
         outside = 0.01 if self.demo else 0.03
         area = rng.choice(HOME_AREAS) if rng.random() >= outside else rng.choice(OTHER_FORCES)
         return {

@@ -243,3 +243,39 @@ def test_the_demo_feed_flags_its_hidden_stalking_and_not_its_near_misses() -> No
         if row["offence_code"] not in STALKING_CODES
     )
     assert 0.01 <= flagged / len(rows) <= 0.08  # a few percent more, not 60%
+
+
+def test_words_are_matched_whole_with_their_punctuation_and_across_line_breaks() -> None:
+    from cases.signals.words import WordMatcher
+
+    matcher = WordMatcher.build(
+        [
+            ("follow* her home", ("behaviour", "following")),
+            ("ip's ex", ("persistence", "since the relationship ended")),
+            ("e-mail* her", ("repeated_behaviour", "contact")),
+            ("left * on her", ("repeated_behaviour", "notes")),
+        ]
+    )
+    assert matcher.find("he followed her\nhome") == [("behaviour", "following")]
+    assert matcher.find("he followed her, home") == []  # a comma stops a phrase
+    assert matcher.find("followed herself home") == []  # whole words only
+    assert matcher.find("ip's ex e-mailed her") == [
+        ("persistence", "since the relationship ended"),
+        ("repeated_behaviour", "contact"),
+    ]
+    assert matcher.find("left flowers on her car") == [("repeated_behaviour", "notes")]
+
+
+def test_the_longer_of_two_phrases_starting_at_the_same_word_is_read() -> None:
+    rule = NarrativeRule.build(
+        [
+            ("turned up", "repeated_behaviour", "turning up"),
+            ("turned up at her work", "behaviour", "turning up"),
+            ("followed up", "exclusion", "following"),
+            ("followed", "behaviour", "following"),
+        ]
+    )
+    # "turned up at her work" counts on its own; "turned up" alone needs a repetition.
+    assert rule.read("he turned up at her work.").behaviours == ["turning up"]
+    assert rule.read("he turned up.").behaviours == []
+    assert rule.read("oic followed up with the witness.").behaviours == []

@@ -117,8 +117,10 @@ def test_behaviours_in_an_untagged_narrative_raise_indicators() -> None:
     result = evaluate_logs(log_ids=[log.pk], now=NOW)
     reason = signal(log, SignalKind.STALKING_INDICATORS).reason
     assert reason == (
+        # "turned up at her work" (across the line break) counts on its own: of two phrases
+        # starting at the same word the longer is read.
         "Narrative describes turning up at home or work, repeated unwanted contact, "
-        "following, repeated or persistent (repeated), but the log is not recorded as stalking"
+        "following, but the log is not recorded as stalking"
     )
     assert result.counts == {SignalKind.STALKING_INDICATORS: 1}
     log.refresh_from_db()
