@@ -304,6 +304,6 @@ def unseed(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0015_crimelog_queue_covering_index")]
+    dependencies = [("cases", "0017_crimelog_queue_filter_statistics")]
 
     operations = [migrations.RunPython(seed, unseed)]
