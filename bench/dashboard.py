@@ -359,9 +359,19 @@ def ratio_line(results: dict[str, tuple[float, float]]) -> str:
 
 def load(base: str, case_ids: list[int], users: int, duration: float) -> None:
     targets = pages(case_ids)
+    # A coordinator's mix: the queue and cases most, the dashboard at the start of a task, the
+    # team report now and then. Keyed by page so a page added above cannot misalign the mix (a
+    # mismatch killed every simulated user silently once).
+    mix = {
+        "dashboard": 2,
+        "review queue, first page": 3,
+        "review queue, filtered page 3": 1,
+        "case list": 2,
+        "case page": 3,
+        "recording gaps by team": 1,
+    }
     names = [name for name in targets if not name.startswith("trivial")]
-    # A coordinator's mix: the queue and cases most, the dashboard at the start of a task.
-    weights = [2, 3, 1, 2, 3]
+    weights = [mix[name] for name in names]
     timings: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     lock = threading.Lock()

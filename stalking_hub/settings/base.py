@@ -54,6 +54,10 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("HUB_DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
+# No JIT compilation: the restriction subqueries every case list carries make the planner's
+# cost estimate pass jit_above_cost, and compiling then took 210 ms of a 250 ms case list at
+# 100k cases (bench/README.md). The hub's queries are short; JIT never pays for itself here.
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
 REDIS_URL: str = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
