@@ -17,3 +17,8 @@ class LearningConfig(AppConfig):
 
         # The coordinator's dashboard (foundation/lib/figures.py).
         register_learning_figures()
+
+        from learning.records import register_learning_records
+
+        # Information management: retention, disposal, subject access (foundation/records).
+        register_learning_records()

@@ -6,6 +6,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from cases.models import Case, Person
+from learning.models import (
+    Audience,
+    Bulletin,
+    BulletinRecipient,
+    LearningPoint,
+    SourceKind,
+    Theme,
+)
 from legal.models import EndedReason, FileState, OrderFile, ProtectiveOrder
 from tests.factories.accounts import UserFactory
 from tests.factories.cases import CaseFactory, CrimeLogFactory, LogReviewFactory, PersonFactory
@@ -43,6 +51,31 @@ def order_file(
     return file
 
 
+def learning_point(at: datetime) -> LearningPoint:
+    case = CaseFactory()
+    return LearningPoint.objects.create(
+        theme=Theme.RECORDING,
+        source_kind=SourceKind.CASE_CLOSURE,
+        source_id=case.pk,
+        case=case,
+        text="Record repeated unwanted contact as stalking.",
+        raised_by=UserFactory(),
+        raised_at=at,
+    )
+
+
+def bulletin_recipient(at: datetime) -> BulletinRecipient:
+    bulletin = Bulletin.objects.create(
+        title="Recording stalking",
+        body="Record repeated unwanted contact as stalking.",
+        audience=Audience.HUB_STAFF,
+        state=Bulletin.State.PUBLISHED,
+        created_by=UserFactory(),
+        published_at=at,
+    )
+    return BulletinRecipient.objects.create(bulletin=bulletin, user=UserFactory(), emailed_at=at)
+
+
 # For each record type: how to make a record whose rule counts from `at`.
 BUILDERS: dict[str, Callable[[datetime], object]] = {
     "cases.crimelog": lambda at: CrimeLogFactory(updated_at=at),
@@ -59,4 +92,6 @@ BUILDERS: dict[str, Callable[[datetime], object]] = {
         session=SessionFactory(starts_at=at.replace(hour=at.hour - 3), ends_at=at)
     ),
     "oversight.investigationplan": lambda at: InvestigationPlanFactory(case=closed_case(at)),
+    "learning.learningpoint": learning_point,
+    "learning.bulletinrecipient": bulletin_recipient,
 }
