@@ -231,8 +231,10 @@ def cases_with_facet(user: User, facet: Facet, *, now: datetime | None = None) -
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """The one scoping function for cases (DESIGN.md §4): all for the hub's staff; for an ISAC
-    or partner user, the cases a live share opens to their agency; none for anyone else. A
-    restriction overrides all of it (`hidden_case_q`)."""
+    or partner user, the cases a live share opens to their agency; none for anyone else.
+
+    A restriction overrides all of it: see hidden_case_q.
+    """
     if is_hub_staff(user):
         return Case.objects.exclude(hidden_case_q(user))
     if is_receiving_user(user):

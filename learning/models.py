@@ -72,8 +72,8 @@ class LearningPoint(models.Model):
         MERGED = "merged", "Merged into another"
         DISMISSED = "dismissed", "Dismissed"
 
-    theme = models.CharField(max_length=20, choices=Theme.choices)
-    source_kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    theme = models.CharField(max_length=20, choices=Theme)
+    source_kind = models.CharField(max_length=20, choices=SourceKind)
     # The source record's id (a log, clinic referral, order file, advice request, case or
     # referral, by source kind) and, where there is one, the case and the log it concerns:
     # the parties the leak check reads.
@@ -145,7 +145,7 @@ class Bulletin(models.Model):
     # Plain text with simple formatting (learning/formatting.py); never rendered as HTML.
     body = models.TextField()
     points = models.ManyToManyField(LearningPoint, related_name="bulletins")
-    audience = models.CharField(max_length=16, choices=Audience.choices)
+    audience = models.CharField(max_length=16, choices=Audience)
     team = models.ForeignKey(
         "training.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

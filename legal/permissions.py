@@ -61,7 +61,10 @@ def can_manage_legal(user: User) -> bool:
 
 def can_read_privileged(user: User, case_id: int | None = None) -> bool:
     """Privileged legal advice: users holding the solicitor role, nobody else — and never
-    through a break-glass access to the case (docs/information-management-access.md)."""
+    through a break-glass access to the case.
+
+    See docs/information-management-access.md.
+    """
     if not can_manage_legal(user):
         return False
     return case_id is None or not opened_by_break_glass(user, case_id)
