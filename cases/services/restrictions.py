@@ -191,10 +191,11 @@ def link_logs_to_restricted_cases(*, log_ids: Collection[int], now: datetime) ->
             case__restriction__isnull=False,
             case__status=Case.Status.OPEN,
             role__in=(PartyRole.VICTIM, PartyRole.SUSPECT),
+            # One filter() call: both conditions on the same log party (a second call would
+            # join the party table again and match the role on any other log of the person).
             person__log_parties__log_id__in=list(log_ids),
-        )
-        .filter(person__log_parties__role=F("role"))
-        .values_list("case_id", "person__log_parties__log_id")
+            person__log_parties__role=F("role"),
+        ).values_list("case_id", "person__log_parties__log_id")
     )
     if not matches:
         return

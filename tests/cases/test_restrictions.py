@@ -176,6 +176,18 @@ def test_the_sweep_links_new_logs_and_tells_only_the_named_users(
     assert log not in logs_visible_to(coordinator)
 
 
+def test_the_sweep_links_a_log_only_where_the_person_has_the_cases_role_on_that_log(restricted):
+    suspect = restricted.parties.get().person
+    earlier = CrimeLogFactory()
+    LogPartyFactory(log=earlier, person=suspect, role=PartyRole.SUSPECT, position=0)
+    # The new log names the case's suspect as a victim: not the same role, not linked.
+    log = CrimeLogFactory()
+    LogPartyFactory(log=log, person=suspect, role=PartyRole.VICTIM, position=0)
+    link_logs_to_restricted_cases(log_ids=[log.pk], now=NOW)
+    # Neither the new log nor the earlier one (outside the batch) joins the case.
+    assert not CaseLog.objects.filter(case=restricted).exists()
+
+
 # --- Break-glass ----------------------------------------------------------------------------
 
 
