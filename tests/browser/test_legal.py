@@ -100,6 +100,9 @@ def test_the_solicitor_takes_a_file_from_considering_to_order_in_force(live_serv
     page.get_by_role("button", name="Start preparing the application").click()
     expect(page.locator("#file-state")).to_have_text("Preparing")
     page.get_by_role("link", name="Application pack text").click()
+    # Wait for the pack page itself: a check straight after the click can read the document
+    # mid-navigation (a null body).
+    expect(page.get_by_label("Case summary for the court")).to_be_visible()
     check(page, width)
     page.get_by_label("Case summary for the court").fill(
         "Over six months the respondent followed the victim and waited outside her work."
@@ -119,6 +122,7 @@ def test_the_solicitor_takes_a_file_from_considering_to_order_in_force(live_serv
 
     # The court made a full order until further order.
     page.get_by_role("link", name="Record an order made").click()
+    expect(page.get_by_label("Type of order made")).to_be_visible()
     check(page, width)
     page.get_by_label("Type of order made").select_option(label="Full SPO")
     page.get_by_label("Made on").fill(timezone.localdate().isoformat())
