@@ -329,6 +329,28 @@ def candidates_for(
 # --- Merging ------------------------------------------------------------------------------------
 
 
+def carry_restriction(*, keep: Person, merge: Person) -> None:
+    """A restriction of processing on either record restricts the survivor (DPA 2018 s.47).
+
+    Without this, merging a restricted record into an unrestricted one would put its logs and
+    cases back in front of everyone. Where both were restricted, the survivor's row stays and
+    records both reasons; the merged record's row is deleted (its history keeps it).
+    """
+    from cases.models import PersonRestriction
+
+    theirs = PersonRestriction.objects.filter(person=merge).first()
+    if theirs is None:
+        return
+    ours = PersonRestriction.objects.filter(person=keep).first()
+    if ours is None:
+        theirs.person = keep
+        theirs.save(update_fields=["person"])
+        return
+    ours.reason = f"{ours.reason}\n\nCarried from a merged record: {theirs.reason}"
+    ours.save(update_fields=["reason"])
+    theirs.delete()
+
+
 class PersonMergeError(Exception):
     """A merge breaks a rule. The message is safe to show: it holds no personal data."""
 
@@ -384,6 +406,7 @@ def merge_persons(*, keep: Person, merge: Person, reason: str, by: User) -> Pers
         LogSignal.objects.filter(suspect=merge).update(suspect=keep)
         # Records merged into `merge` earlier now point straight at the survivor.
         Person.objects.filter(merged_into=merge).update(merged_into=keep)
+        carry_restriction(keep=keep, merge=merge)
 
         aliases = list(keep.aliases)
         for other in [merge.name, *merge.aliases]:

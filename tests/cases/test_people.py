@@ -17,6 +17,7 @@ from cases.models import (
     Person,
     PersonAddress,
     PersonIdentifier,
+    PersonRestriction,
     SignalKind,
 )
 from cases.services.people import (
@@ -326,6 +327,39 @@ def test_merge_repoints_everything_and_is_audited(merger: User) -> None:
     context = pghistory.models.Context.objects.get(pk=event.pgh_context_id)
     assert context.metadata["reason"] == "Same person per PNC check"
     assert context.metadata["user"] == merger.pk
+
+
+def test_merge_carries_a_restriction_of_processing_to_the_survivor(
+    merger: User, information_manager: User
+) -> None:
+    """A restricted record merged into an unrestricted one must not come back into view."""
+    keep, merge = PersonFactory(), PersonFactory()
+    PersonRestriction.objects.create(
+        person=merge, reason="Accuracy contested", restricted_by=information_manager
+    )
+
+    merge_persons(keep=keep, merge=merge, reason="Same PNC number", by=merger)
+
+    assert list(PersonRestriction.objects.values_list("person_id", "reason")) == [
+        (keep.pk, "Accuracy contested")
+    ]
+
+
+def test_merge_of_two_restricted_records_keeps_both_reasons(
+    merger: User, information_manager: User
+) -> None:
+    keep, merge = PersonFactory(), PersonFactory()
+    for person, reason in ((keep, "Objection under s.47"), (merge, "Accuracy contested")):
+        PersonRestriction.objects.create(
+            person=person, reason=reason, restricted_by=information_manager
+        )
+
+    merge_persons(keep=keep, merge=merge, reason="Same PNC number", by=merger)
+
+    restriction = PersonRestriction.objects.get()
+    assert restriction.person_id == keep.pk
+    assert "Objection under s.47" in restriction.reason
+    assert "Accuracy contested" in restriction.reason
 
 
 def test_merge_refuses_self_merged_records_and_a_missing_reason(merger: User) -> None:
