@@ -80,9 +80,16 @@ def compare(
     roster: int = 0,
     invited: bool = False,
 ) -> Comparison:
-    who = {"attended": attended, "roster": roster, "invited": invited}
     if before.decided < MIN_LOGS or after.decided < MIN_LOGS:
-        return Comparison(trained_on, before, after, after_incomplete=after_incomplete, **who)
+        return Comparison(
+            trained_on,
+            before,
+            after,
+            after_incomplete=after_incomplete,
+            attended=attended,
+            roster=roster,
+            invited=invited,
+        )
     p1, p2 = before.gaps / before.decided, after.gaps / after.decided
     difference = p2 - p1
     se = math.sqrt(p1 * (1 - p1) / before.decided + p2 * (1 - p2) / after.decided)
@@ -95,5 +102,7 @@ def compare(
         high=difference + Z_95 * se,
         too_few=False,
         after_incomplete=after_incomplete,
-        **who,
+        attended=attended,
+        roster=roster,
+        invited=invited,
     )

@@ -181,7 +181,7 @@ def match_officers(officers: Iterable[str]) -> dict[str, Match]:
     return found
 
 
-def grouped_rows(logs: QuerySet[CrimeLog]) -> QuerySet[CrimeLog, dict[str, Any]]:
+def grouped_rows(logs: QuerySet[CrimeLog]) -> Iterable[Mapping[str, Any]]:
     """Decided logs grouped by (officer, area, month): `decided`, `tagged`, `assessed` (a risk
     assessment within 7 days of the decision) and `seconds` (recording to decision, summed).
     One GROUP BY; the summary (learning/summary.py) stores exactly these rows."""

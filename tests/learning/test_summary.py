@@ -138,6 +138,8 @@ def test_computed_at_says_when_and_none_before_the_first_refresh():
     # Months of no logs are vouched for too (zeros, not "not computed").
     assert GapSummaryMonth.objects.filter(month=date(2024, 1, 1)).exists()
     assert not GapSummaryRow.objects.exists()
+    empty = gap_report(first=FIRST, last=FIRST, rows=stored_rows(FIRST, FIRST))
+    assert (empty.total.decided, empty.total.gap_rate, empty.by_team) == (0, None, {})
 
 
 def _messages() -> list[OutboxMessage]:

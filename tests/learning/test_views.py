@@ -114,6 +114,50 @@ def test_team_page_by_role(client, persona, allowed):
         assert b"<table" not in response.content
 
 
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("coordinator", True),
+        ("tactical_lead", True),
+        ("trainer", True),
+        ("solicitor", False),
+        ("isac", False),
+        ("partner", False),
+        ("champion", False),
+        ("officer", False),
+        ("auditor", False),
+    ],
+    indirect=["persona"],
+)
+def test_team_report_by_role(client, persona, allowed):
+    team = TeamFactory(name="Response West")
+    TraineeFactory(team=team, staff_number="PC1")
+    decided(officer="PC1", at=timezone.now() - timedelta(days=2), tagged=False)
+    decided(officer="stranger@x.example", at=timezone.now() - timedelta(days=2), tagged=False)
+    refresh_gap_summary(now=timezone.now())
+    client.force_login(persona)
+    response = client.get(reverse("learning:gaps"))
+    assert response.status_code == (200 if allowed else 404)
+    body = response.content.decode()
+    if allowed:
+        assert "Response West" in body
+        assert "Figures computed" in body
+    else:
+        assert "Response West" not in body
+        assert "stranger@x.example" not in body
+        assert "<table" not in body
+
+
+def test_the_report_says_when_figures_are_not_computed_yet(client, coordinator):
+    decided(officer="PC1", at=timezone.now() - timedelta(days=2), tagged=False)
+    client.force_login(coordinator)
+    body = client.get(reverse("learning:gaps")).content.decode()
+    assert "Figures not computed yet" in body
+    refresh_gap_summary(now=timezone.now())
+    body = client.get(reverse("learning:gaps")).content.decode()
+    assert "Figures computed" in body
+
+
 def test_bad_months_give_a_clear_message_and_the_default_window(client, coordinator):
     client.force_login(coordinator)
     response = client.get(reverse("learning:gaps"), {"start": "2026-13", "end": "nonsense"})
