@@ -103,11 +103,13 @@ def refresh_gap_summary(*, now: datetime, months: Collection[date] | None = None
 
 
 def _every_month(now: datetime, rows: Iterable[GapSummaryRow]) -> set[date]:
-    """The months a full refresh vouches for: the last 36, and every month with a row."""
+    """The months a full refresh vouches for: the last 36, every month with a row, and next
+    month (empty until it starts; its first import or decision refreshes it), so the report
+    does not say "not computed" for the first minutes of each month."""
     this_month = month_start(timezone.localdate(now))
     months = {row.month for row in rows}
     first = min([add_months(this_month, -(STAMPED_MONTHS - 1)), *months])
-    last = max([this_month, *months])
+    last = max([add_months(this_month, 1), *months])
     return set(month_range(first, last))
 
 

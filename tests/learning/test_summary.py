@@ -130,6 +130,9 @@ def test_computed_at_says_when_and_none_before_the_first_refresh():
     assert computed_at(FIRST, LAST) is None
     refresh_gap_summary(now=NOW)
     assert computed_at(FIRST, LAST) == NOW
+    # Next month too (empty until it starts): no "not computed" in its first minutes.
+    assert computed_at(date(2027, 1, 1), date(2027, 1, 1)) == NOW
+    assert computed_at(date(2027, 2, 1), date(2027, 2, 1)) is None
     # A month refreshed later: the window is as old as its oldest month.
     later = NOW + timedelta(minutes=5)
     refresh_gap_summary(now=later, months=[date(2026, 6, 1)])

@@ -90,7 +90,7 @@ def test_before_after_says_too_few_with_few_logs(coordinator):
     assert (result.before.decided, result.after.decided) == (1, 1)
 
 
-def test_training_dates_are_days_half_the_team_attended_or_it_was_invited(coordinator):
+def test_training_dates_are_days_half_the_team_attended_or_it_was_invited(client, coordinator):
     team = TeamFactory()
     people = [TraineeFactory(team=team, staff_number=f"PC{n}") for n in range(4)]
     TraineeFactory(team=team, staff_number="PC9", is_active=False)  # a leaver: not counted
@@ -129,6 +129,10 @@ def test_training_dates_are_days_half_the_team_attended_or_it_was_invited(coordi
         date(2026, 6, 8),
         date(2026, 10, 1),
     ]
+    client.force_login(coordinator)
+    page = client.get(reverse("learning:team", args=[team.pk])).content.decode()
+    assert "2 of 4 attended</td>" in page
+    assert "1 of 4 attended; invited from this page" in page
 
 
 @pytest.fixture
