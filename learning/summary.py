@@ -10,17 +10,18 @@ What refreshes it:
 
 - **beat** (`learning.refresh_gap_summary`, every 10 minutes): every month, all over again;
 - **an import** (the `cases.hooks` "logs changed" handler): the months of the batch's logs the
-  hub has already decided as stalking (one query; a batch of new logs has none, and queues
-  nothing), through the outbox after the batch commits;
+  hub has already decided as stalking (one query, two when it finds some; a batch of new logs
+  has none, and queues nothing), through the outbox after the batch commits;
 - **a review decision** (a saved `LogReview` that decides a log as stalking, or changes an
   earlier decision): that log's month, through the outbox;
 - **a risk assessment** recorded on a case: the months of the case's decided logs.
 
 The outbox row commits with the change, so a Redis outage delays the refresh and never loses
-it. A refresh takes a transaction-scoped advisory lock and replaces its months' rows, so two
-refreshes at once (a message delivered twice, beat and an import together) queue and store the
-same rows. A log whose recording time moves to another month leaves its old month to the next
-beat refresh.
+it; the same months already waiting unpublished are not queued twice (a bulk review). A
+refresh takes a transaction-scoped advisory lock and replaces its months' rows, so two refreshes
+at once (a message delivered twice, beat and an import together) queue and store the same rows.
+A log whose recording time moves to another month leaves its old month to the next beat
+refresh.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from django.utils import timezone
 from cases.models import CrimeLog, LogReview
 from foundation.lib.figures import add_months, month_range, month_start
 from foundation.lib.working_time import LONDON
+from foundation.outbox.models import OutboxMessage
 from foundation.outbox.services import enqueue, outbox_handler
 from learning.gaps import DECIDED_AS_STALKING, grouped_rows, month_bounds
 from learning.models import GapSummaryMonth, GapSummaryRow
@@ -46,6 +48,7 @@ _LOCK_KEY = 2_104_211
 # A full refresh stamps at least this many months back (the report's longest window).
 STAMPED_MONTHS = 36
 BATCH = 2000
+REFRESH_HANDLER = "learning.refresh_gap_months"
 
 
 def _month_of(moment: datetime | date) -> date:
@@ -146,6 +149,23 @@ def computed_at(first: date, last: date) -> datetime | None:
 # --- What makes it stale ------------------------------------------------------------------------
 
 
+def _queue(months: Collection[date | datetime]) -> None:
+    """Queue a refresh of `months` unless the same refresh already waits unpublished (queued
+    earlier in this transaction: a bulk review of many logs of one month queues it once; or
+    committed and not yet handed to the broker, so it will read this change too). One query."""
+    wanted = sorted({_month_of(month).isoformat() for month in months if month})
+    if not wanted:
+        return
+    waiting = OutboxMessage.objects.filter(
+        handler=REFRESH_HANDLER,
+        completed_at=None,
+        published_at=None,
+        kwargs={"months": wanted},
+    )
+    if not waiting.exists():
+        enqueue(refresh_gap_months, months=wanted)
+
+
 def gaps_after_logs_changed(*, log_ids: Collection[int], now: datetime) -> None:
     """cases.hooks handler: queue a refresh of the months of the batch's logs already decided
     as stalking (one query; new logs have no decision, so a first import queues nothing)."""
@@ -158,17 +178,15 @@ def gaps_after_logs_changed(*, log_ids: Collection[int], now: datetime) -> None:
         .values_list("month", flat=True)
         .distinct()
     )
-    wanted = sorted({_month_of(month).isoformat() for month in months if month})
-    if wanted:
-        enqueue(refresh_gap_months, months=wanted)
+    _queue(list(months))
 
 
 def gaps_after_review(review: LogReview, *, created: bool) -> None:
     """A review saved: its log's month, unless a first decision that is not stalking (which
-    changes nothing the report counts). No query when the log is loaded with the review."""
+    changes nothing the report counts). One query (two when the review's log is not loaded)."""
     if created and review.outcome not in DECIDED_AS_STALKING:
         return
-    enqueue(refresh_gap_months, months=[_month_of(review.log.recorded_at).isoformat()])
+    _queue([review.log.recorded_at])
 
 
 def gaps_after_assessment(case_id: int) -> None:
@@ -180,11 +198,9 @@ def gaps_after_assessment(case_id: int) -> None:
         .values_list("month", flat=True)
         .distinct()
     )
-    wanted = sorted({_month_of(month).isoformat() for month in months if month})
-    if wanted:
-        enqueue(refresh_gap_months, months=wanted)
+    _queue(list(months))
 
 
-@outbox_handler("learning.refresh_gap_months")
+@outbox_handler(REFRESH_HANDLER)
 def refresh_gap_months(*, months: list[str]) -> None:
     refresh_gap_summary(now=timezone.now(), months=[date.fromisoformat(m) for m in months])

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases.models import CrimeLog, LogReview
 from cases.services.logs import logs_changed
-from cases.services.reviews import record_review
+from cases.services.reviews import bulk_review, record_review
 from foundation.outbox.models import OutboxMessage
 from foundation.outbox.services import run_message
 from learning.gaps import gap_report
@@ -199,6 +199,19 @@ def test_review_decisions_refresh_their_month(coordinator):
     _run_all()
     assert gap_report(first=FIRST, last=LAST, rows=stored_rows(FIRST, LAST)).total.decided == 0
     _same()
+
+
+def test_a_bulk_review_of_one_month_queues_one_refresh(coordinator):
+    at = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    logs = [decided(officer="PC1", at=at + timedelta(days=n), tagged=False) for n in range(3)]
+    _run_all()
+    bulk_review(
+        logs=logs, outcome=LogReview.Outcome.NOT_STALKING, note="Not stalking.", by=coordinator
+    )
+    [message] = _messages()
+    assert message.kwargs == {"months": ["2026-06-01"]}
+    _run_all()
+    assert gap_report(first=FIRST, last=LAST, rows=stored_rows(FIRST, LAST)).total.decided == 0
 
 
 def test_a_risk_assessment_refreshes_the_months_of_its_cases_decided_logs():
