@@ -5,11 +5,13 @@
 Builds a scratch database next to the configured one (dropped first; kept with --keep, reused
 with --reuse): N crime logs (25% flagged by the sweep, a third of those awaiting review, 1%
 high risk, recorded over two years), M cases with two flagged logs and a victim and a suspect each,
-in SQL (`generate_series`), then refreshes the dashboard's summary tables. It collects the
+in SQL (`generate_series`), then refreshes the dashboard's summary tables and learning's
+recording-gap summary (as beat would). It collects the
 static files, starts gunicorn with 2 workers under production settings, signs in as a
 coordinator and measures, in one run, p50 and p95 of 20 warm-up and 200 timed requests to: a
 trivial authenticated page (the account page), the dashboard, the review queue (first page,
-and a filtered later page), the case list and a case page. The last line prints each page's
+and a filtered later page), the case list, a case page and the recording-gap team report.
+The last line prints each page's
 ratio to the trivial page.
 
 Then, unless --users 0, the load test: gunicorn restarted with the deployment's workers for
@@ -173,12 +175,19 @@ def refresh() -> None:
     from django.db import transaction
     from django.utils import timezone
 
+    from learning.summary import refresh_gap_summary
     from stalking_hub.dashboard.summary import refresh_figures
 
     started = time.perf_counter()
     with transaction.atomic():
         refresh_figures(now=timezone.now())
     print(f"summary tables refreshed in {time.perf_counter() - started:.1f}s")
+    # Learning's recording-gap summary (the team report reads it), as beat would.
+    started = time.perf_counter()
+    rows = refresh_gap_summary(now=timezone.now())
+    print(
+        f"recording-gap summary refreshed in {time.perf_counter() - started:.1f}s ({rows:,} rows)"
+    )
 
 
 # --- The web server ------------------------------------------------------------------------------

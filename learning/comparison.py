@@ -44,6 +44,11 @@ class Comparison:
     high: float | None = None
     too_few: bool = True
     after_incomplete: bool = False  # the 3 months after have not all passed yet
+    # Who was trained that day (learning.selectors.training_days): roster people of the team
+    # who attended a session, of the team's active roster; invited from the report or not.
+    attended: int = 0
+    roster: int = 0
+    invited: bool = False
 
     @property
     def verdict(self) -> str:
@@ -66,10 +71,25 @@ class Comparison:
 
 
 def compare(
-    *, trained_on: date, before: Side, after: Side, after_incomplete: bool = False
+    *,
+    trained_on: date,
+    before: Side,
+    after: Side,
+    after_incomplete: bool = False,
+    attended: int = 0,
+    roster: int = 0,
+    invited: bool = False,
 ) -> Comparison:
     if before.decided < MIN_LOGS or after.decided < MIN_LOGS:
-        return Comparison(trained_on, before, after, after_incomplete=after_incomplete)
+        return Comparison(
+            trained_on,
+            before,
+            after,
+            after_incomplete=after_incomplete,
+            attended=attended,
+            roster=roster,
+            invited=invited,
+        )
     p1, p2 = before.gaps / before.decided, after.gaps / after.decided
     difference = p2 - p1
     se = math.sqrt(p1 * (1 - p1) / before.decided + p2 * (1 - p2) / after.decided)
@@ -82,4 +102,7 @@ def compare(
         high=difference + Z_95 * se,
         too_few=False,
         after_incomplete=after_incomplete,
+        attended=attended,
+        roster=roster,
+        invited=invited,
     )

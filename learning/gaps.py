@@ -181,9 +181,10 @@ def match_officers(officers: Iterable[str]) -> dict[str, Match]:
     return found
 
 
-def _rows(logs: QuerySet[CrimeLog]) -> Iterable[Mapping[str, Any]]:
-    """Decided logs grouped by (officer, area, month): counts, tagged, decision days, and the
-    number assessed within 7 days of the decision. One GROUP BY."""
+def grouped_rows(logs: QuerySet[CrimeLog]) -> Iterable[Mapping[str, Any]]:
+    """Decided logs grouped by (officer, area, month): `decided`, `tagged`, `assessed` (a risk
+    assessment within 7 days of the decision) and `seconds` (recording to decision, summed).
+    One GROUP BY; the summary (learning/summary.py) stores exactly these rows."""
     assessed = Exists(
         RiskAssessment.objects.filter(
             case_id=OuterRef("review__case_id"),
@@ -201,20 +202,30 @@ def _rows(logs: QuerySet[CrimeLog]) -> Iterable[Mapping[str, Any]]:
         .annotate(
             decided=Count("pk"),
             tagged=Count("pk", filter=Q(is_tagged=True)),
-            assessed_count=Count("pk", filter=Q(was_assessed=True)),
+            assessed=Count("pk", filter=Q(was_assessed=True)),
             seconds=Sum(Extract(F("review__reviewed_at") - F("recorded_at"), "epoch")),
         )
     )
 
 
-def gap_report(*, first: date, last: date, team_ids: Iterable[int] | None = None) -> GapReport:
+def gap_report(
+    *,
+    first: date,
+    last: date,
+    team_ids: Iterable[int] | None = None,
+    rows: Iterable[Mapping[str, Any]] | None = None,
+) -> GapReport:
     """Recording gaps by team and by area, month by month, for the months `first`..`last`.
 
     `team_ids` limits the teams kept (a team manager's own); None keeps all, with the areas
-    and the unmatched and ambiguous officers. Two queries whatever the data.
+    and the unmatched and ambiguous officers. `rows`: the grouped rows to read (the stored
+    summary's, learning/summary.py); None computes them live from the logs. Two queries
+    whatever the data.
     """
     report = GapReport(first=month_start(first), last=month_start(last))
-    rows = list(_rows(decided_logs(report.first, report.last)))
+    if rows is None:
+        rows = grouped_rows(decided_logs(report.first, report.last))
+    rows = list(rows)
     matches = match_officers({row["officer"] for row in rows})
     keep = None if team_ids is None else set(team_ids)
     officers: dict[str, OfficerRow] = {}
@@ -228,7 +239,7 @@ def gap_report(*, first: date, last: date, team_ids: Iterable[int] | None = None
             decided=row["decided"],
             tagged=row["tagged"],
             decision_days=float(row["seconds"] or 0) / 86400,
-            assessed=row["assessed_count"],
+            assessed=row["assessed"],
         )
         match = matches.get(row["officer"], Match(NOT_KNOWN, "unmatched"))
         if keep is None or match.team_id in keep:

@@ -209,3 +209,42 @@ class BulletinRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"Bulletin recipient #{self.pk}"
+
+
+class GapSummaryRow(models.Model):
+    """The recording-gap figures of one (officer field, area, month) as last computed
+    (learning/summary.py): the team report reads these rows, never the crime logs.
+
+    Keyed by the log's officer field as written, not by team: the officer is matched to a
+    roster when the report is read, so a roster change shows at once and only the logs and
+    the hub's decisions make a row stale."""
+
+    officer = models.CharField(max_length=254, blank=True)
+    area = models.CharField(max_length=64, blank=True)
+    month = models.DateField()  # the first day of a calendar month in Europe/London
+    decided = models.PositiveIntegerField(default=0)
+    tagged = models.PositiveIntegerField(default=0)
+    assessed = models.PositiveIntegerField(default=0)  # risk assessment within 7 days
+    decision_seconds = models.FloatField(default=0)  # the sum, recording to decision
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "officer", "area"], name="gapsummary_month_officer_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Recording gaps {self.month:%Y-%m} #{self.pk}"
+
+
+class GapSummaryMonth(models.Model):
+    """When the rows of one month were last computed (a month with no decided logs has no
+    rows but is computed all the same): the report says how fresh its figures are."""
+
+    month = models.DateField(primary_key=True)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Recording gaps {self.month:%Y-%m} computed"

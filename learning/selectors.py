@@ -45,8 +45,9 @@ from learning.permissions import (
     report_teams,
     sees_every_team,
 )
+from learning.summary import computed_at, stored_rows
 from referrals.selectors import guidance_list, published_guidance
-from training.models import Team, Trainee
+from training.models import Enrolment, Session, Team, Trainee
 from training.selectors import compliance_by_team
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ class TeamReport:
     areas: list[AreaRow]
     report: GapReport
     whole: bool  # every team, the areas and the officers to resolve
+    # When the stored figures were computed (learning/summary.py); None: not yet.
+    computed_at: datetime | None = None
 
     @property
     def total(self) -> GapCounts:
@@ -86,11 +89,17 @@ class TeamReport:
 def team_report(user: User, *, first: date, last: date, today: date) -> TeamReport:
     """Each team the user sees with its gaps over the months, ranked by the number of gaps
     (then the rate), with its mandatory-training currency; the areas; the officers not matched
-    or matched twice. Four queries whatever the data."""
+    or matched twice. Read from the stored summary (learning/summary.py), never the logs: five
+    queries whatever the data."""
     whole = sees_every_team(user)
     teams = list(report_teams(user).select_related("area").order_by("name"))
     team_ids = [team.pk for team in teams]
-    report = gap_report(first=first, last=last, team_ids=None if whole else team_ids)
+    report = gap_report(
+        first=first,
+        last=last,
+        team_ids=None if whole else team_ids,
+        rows=stored_rows(first, last),
+    )
     currency = compliance_by_team(None if whole else team_ids, today=today)
     rows = []
     for team in teams:
@@ -116,12 +125,15 @@ def team_report(user: User, *, first: date, last: date, today: date) -> TeamRepo
         if whole
         else []
     )
-    return TeamReport(report.first, report.last, rows, areas, report, whole)
+    return TeamReport(
+        report.first, report.last, rows, areas, report, whole, computed_at(first, last)
+    )
 
 
 def team_trend(team: Team, *, first: date, last: date) -> list[tuple[date, GapCounts]]:
-    """The team's gaps month by month (zeros for months with no logs). Two queries."""
-    report = gap_report(first=first, last=last, team_ids=[team.pk])
+    """The team's gaps month by month (zeros for months with no logs), from the stored summary.
+    Two queries."""
+    report = gap_report(first=first, last=last, team_ids=[team.pk], rows=stored_rows(first, last))
     months = report.by_team.get(team.pk, {})
     return [(month, months.get(month, GapCounts())) for month in month_range(first, last)]
 
@@ -134,19 +146,58 @@ def team_trainings(team: Team) -> QuerySet[TargetedTraining]:
     )
 
 
-def before_after(team: Team, *, now: datetime | None = None) -> list[Comparison]:
-    """For each training date of the team (its targeted sessions not cancelled), the gap rate
-    in the 3 months before against the 3 months after. Four queries whatever the data."""
-    now = now or timezone.now()
-    days = sorted(
-        {
-            timezone.localtime(t.session.starts_at, LONDON).date()
-            for t in team_trainings(team).filter(session__status="scheduled")
-            if t.session.starts_at <= now
-        }
+# A day is a training date of a team when at least this share of its active roster attended
+# a session that day (docs/learning.md, "Training dates").
+TRAINED_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class TrainingDay:
+    day: date
+    attended: int  # the team's active roster people who attended a session that day
+    roster: int  # the team's active roster
+    invited: bool  # a session the team was invited to from the report took place that day
+
+
+def training_days(team: Team, *, now: datetime) -> list[TrainingDay]:
+    """The team's training dates up to `now`: each day (Europe/London) on which at least half
+    of its active roster attended a course session (enrolment attended or completed; sessions
+    not cancelled; any course, booked however), and each day a session the team was invited
+    to from the report took place, whatever the attendance. Three queries."""
+    roster = Trainee.objects.filter(team=team, is_active=True).count()
+    attended = dict(
+        Enrolment.objects.filter(
+            trainee__team=team,
+            trainee__is_active=True,
+            status__in=[Enrolment.Status.ATTENDED, Enrolment.Status.COMPLETED],
+            session__status=Session.Status.SCHEDULED,
+            session__starts_at__lte=now,
+        )
+        .annotate(day=TruncDate("session__starts_at", tzinfo=LONDON))
+        .order_by()
+        .values("day")
+        .annotate(people=Count("trainee", distinct=True))
+        .values_list("day", "people")
     )
-    if not days:
+    invited = {
+        timezone.localtime(t.session.starts_at, LONDON).date()
+        for t in team_trainings(team).filter(session__status=Session.Status.SCHEDULED)
+        if t.session.starts_at <= now
+    }
+    days = invited | {
+        day for day, people in attended.items() if roster and people >= TRAINED_SHARE * roster
+    }
+    return [TrainingDay(day, attended.get(day, 0), roster, day in invited) for day in sorted(days)]
+
+
+def before_after(team: Team, *, now: datetime | None = None) -> list[Comparison]:
+    """For each training date of the team (`training_days`), the gap rate in the 3 months
+    before against the 3 months after. Six queries whatever the data."""
+    now = now or timezone.now()
+    trained = training_days(team, now=now)
+    if not trained:
         return []
+    days = [t.day for t in trained]
     people = Trainee.objects.filter(team=team, is_active=True).values_list("staff_number", "email")
     numbers, emails = set(), set()
     for number, email in people:
@@ -175,7 +226,8 @@ def before_after(team: Team, *, now: datetime | None = None) -> list[Comparison]
     ours = [row for row in rows if matches[row["officer"]].team_id == team.pk]
     today = timezone.localdate(now)
     comparisons = []
-    for day in days:
+    for training in trained:
+        day = training.day
         start = _same_day(day, -WINDOW_MONTHS)
         end = _same_day(day, WINDOW_MONTHS)
         before = [r for r in ours if start <= r["day"] < day]
@@ -186,6 +238,9 @@ def before_after(team: Team, *, now: datetime | None = None) -> list[Comparison]
                 before=_side(before),
                 after=_side(after),
                 after_incomplete=end > today,
+                attended=training.attended,
+                roster=training.roster,
+                invited=training.invited,
             )
         )
     return comparisons

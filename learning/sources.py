@@ -25,6 +25,7 @@ from referrals.permissions import (
     get_advice_request_for_user,
     get_referral_for_user,
 )
+from referrals.selectors import what_would_have_helped
 
 
 @dataclass(frozen=True)
@@ -81,3 +82,12 @@ def open_source(user: User, kind: str, source_id: object) -> Source:
             referral = get_referral_for_user(user, source_id, need=need)
             return Source(SourceKind.ISAC_FEEDBACK, referral.pk, referral.case, None)
     raise Http404  # pragma: no cover - every kind is matched above
+
+
+def prefill_text(source: Source, answer: str) -> str:
+    """The text a new point starts with: for ISAC feedback with `answer` ("intake" or
+    "exit"), the victim's "what would have helped" at that stage, read from the referral
+    already opened through its door. The leak check still runs when the point is raised."""
+    if source.kind != SourceKind.ISAC_FEEDBACK or not answer:
+        return ""
+    return what_would_have_helped(source.id, answer)[:2000]

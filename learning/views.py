@@ -24,7 +24,7 @@ from learning.forms import (
     RequireCourseForm,
     TriageForm,
 )
-from learning.models import LearningPoint
+from learning.models import LearningPoint, Theme
 from learning.permissions import (
     BulletinNeed,
     PointNeed,
@@ -36,7 +36,8 @@ from learning.permissions import (
     get_report_team_for_user,
 )
 from learning.services import LearningError
-from learning.sources import open_source, themes_for
+from learning.sources import open_source, prefill_text, themes_for
+from learning.summary import computed_at
 from training.errors import TrainingError
 
 
@@ -55,6 +56,7 @@ def gap_report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "report": report,
             "can_target": can_target_training(request.user),
             "can_triage": can_triage_points(request.user),
+            "now": timezone.now(),
         },
     )
 
@@ -74,6 +76,8 @@ def team_detail(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse
             "team": team,
             "form": form,
             "trend": selectors.team_trend(team, first=first, last=last),
+            "trend_computed_at": computed_at(first, last),
+            "now": timezone.now(),
             "comparisons": selectors.before_after(team),
             "trainings": selectors.team_trainings(team),
             "can_target": can_target,
@@ -137,7 +141,9 @@ def point_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     source = open_source(request.user, params.get("source", ""), params.get("id", ""))
     themes = themes_for(request.user, source.kind)
-    form = PointForm(request.POST or None, themes=themes)
+    prefilled = request.method == "GET" and prefill_text(source, request.GET.get("answer", ""))
+    initial = {"theme": Theme.VICTIM_VOICE.value, "text": prefilled} if prefilled else None
+    form = PointForm(request.POST or None, themes=themes, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             point = services.raise_point(
@@ -151,7 +157,11 @@ def point_add(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Learning point raised: the coordinator will triage it.")
             return redirect(point)
-    return render(request, "learning/point_form.html", {"form": form, "source": source})
+    return render(
+        request,
+        "learning/point_form.html",
+        {"form": form, "source": source, "prefilled": bool(prefilled)},
+    )
 
 
 @require_GET

@@ -132,6 +132,19 @@ def casework_for(referral: Referral) -> Casework:
     )
 
 
+def what_would_have_helped(referral_id: int, stage: str) -> str:
+    """The victim's "what would have helped" at `stage` (intake or exit) of a referral the
+    caller has already opened through its door; "" when there is none."""
+    if stage not in OutcomeMeasure.Stage.values:
+        return ""
+    answer = (
+        OutcomeMeasure.objects.filter(referral_id=referral_id, stage=stage)
+        .values_list("what_would_have_helped", flat=True)
+        .first()
+    )
+    return answer or ""
+
+
 def safety_plan_versions(referral: Referral) -> QuerySet[SafetyPlan]:
     return referral.safety_plans.select_related("created_by").order_by("-version")
 

@@ -36,6 +36,12 @@ app.conf.beat_schedule = {
         "task": "learning.send_bulletin_emails",
         "schedule": crontab(minute="*/10"),
     },
+    # Recomputes the recording-gap summary the team report reads (imports, review decisions and
+    # risk assessments also refresh their months at once, through the outbox).
+    "learning-refresh-gap-summary": {
+        "task": "learning.refresh_gap_summary",
+        "schedule": crontab(minute="5-59/10"),
+    },
     # Warns the advice queue an hour of working time before a request is due, and when overdue.
     "remind-advice-queue": {
         "task": "referrals.remind_advice_queue",

@@ -16,12 +16,21 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def learning_point_link(context: template.Context, kind: str, source_id: int) -> str:
+def learning_point_link(
+    context: template.Context, kind: str, source_id: int, answer: str = "", label: str = ""
+) -> str:
+    """`answer` ("intake" or "exit", ISAC feedback only): the point's text starts as the
+    victim's "what would have helped" at that stage (the stage, never the text, in the URL)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not may_raise_from(user, SourceKind(kind)):
         return ""
-    url = reverse("learning:point_add") + "?" + urlencode({"source": kind, "id": source_id})
+    params = {"source": kind, "id": source_id}
+    if answer:
+        params["answer"] = answer
+    url = reverse("learning:point_add") + "?" + urlencode(params)
     return format_html(
-        '<a class="btn btn-sm btn-outline-secondary" href="{}">Add a learning point</a>', url
+        '<a class="btn btn-sm btn-outline-secondary" href="{}">{}</a>',
+        url,
+        label or "Add a learning point",
     )

@@ -28,6 +28,7 @@ from learning.models import (
     Theme,
 )
 from learning.services import audience_users
+from learning.summary import refresh_gap_summary
 from legal.models import OrderFile
 from referrals.models import AdviceRequest, OutcomeMeasure, Referral
 from stalking_hub.demo.accounts import demo_email
@@ -131,6 +132,9 @@ def seed_learning(*, now: datetime | None = None) -> dict[str, int]:
         points = _points(users)
         bulletins = _bulletins(users["coordinator"], points, now, rng)
         _confidence(rng)
+    # The team report reads the stored summary (learning/summary.py): fill it now rather
+    # than wait for beat.
+    refresh_gap_summary(now=now)
     return {"logs": logs, "points": len(points), "bulletins": bulletins}
 
 

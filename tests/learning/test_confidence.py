@@ -9,9 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from cases.models import CaseParty, PartyRole
+from learning.models import LearningPoint
 from referrals.models import OutcomeMeasure
 from stalking_hub.dashboard.evaluation import EXPORT_COLUMNS, export_csv
-from tests.factories import ReferralFactory
+from tests.factories import PersonFactory, ReferralFactory
+from tests.factories.referrals import OutcomeMeasureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +150,36 @@ def test_figures_count_gaps_points_reach_and_confidence(coordinator, isac, refer
     assert figures.bulletin_reached_by_month(first, month)[month] == 1
     assert figures._confident_at("intake")(first, month).get(month, 0) == 0
     assert figures._confident_at("exit")(first, month)[month] == 1
+
+
+def test_what_would_have_helped_prefills_a_victim_voice_point_with_the_same_name_check(
+    client, isac, referral, outsider_isac
+):
+    victim = PersonFactory(name="Rosalind Quenby")
+    CaseParty.objects.create(case=referral.case, person=victim, role=PartyRole.VICTIM)
+    answer = "Ms Quenby wanted one officer who knew her case instead of five."
+    OutcomeMeasureFactory(referral=referral, exit=True, what_would_have_helped=answer)
+    client.force_login(isac)
+    casework = client.get(reverse("referrals:casework", args=[referral.pk])).content.decode()
+    assert "Make the exit answer a learning point" in casework
+    assert "Make the intake answer a learning point" not in casework  # no intake answer
+    url = reverse("learning:point_add")
+    params = {"source": "isac_feedback", "id": referral.pk, "answer": "exit"}
+    page = client.get(url, params).content.decode()
+    assert "instead of five." in page  # the victim's answer, as the text to start from
+    assert '<option value="victim_voice" selected>' in page
+    # Sent as it is, the answer names the victim: refused as any point is, nothing saved.
+    posted = {"source": "isac_feedback", "id": referral.pk, "theme": "victim_voice"}
+    refused = client.post(url, {**posted, "text": answer})
+    assert refused.status_code == 200
+    assert "a party&#x27;s name" in refused.content.decode()
+    assert not LearningPoint.objects.exists()
+    edited = "The victim wanted one officer who knew her case instead of five."
+    assert client.post(url, {**posted, "text": edited}).status_code == 302
+    point = LearningPoint.objects.get()
+    assert (point.theme, point.source_kind, point.text) == ("victim_voice", "isac_feedback", edited)
+    # Another service's ISAC: the referral's door refuses, and the answer is not shown.
+    client.force_login(outsider_isac)
+    denied = client.get(url, params)
+    assert denied.status_code == 404
+    assert "instead of five" not in denied.content.decode()

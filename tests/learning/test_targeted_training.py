@@ -13,9 +13,14 @@ from foundation.lib.working_time import LONDON
 from foundation.outbox.models import OutboxMessage
 from learning.comparison import MIN_LOGS, Side, compare
 from learning.models import TargetedTraining
-from learning.selectors import before_after
+from learning.selectors import before_after, training_days
 from tests.factories import UserFactory
-from tests.factories.training import SessionFactory, TeamFactory, TraineeFactory
+from tests.factories.training import (
+    EnrolmentFactory,
+    SessionFactory,
+    TeamFactory,
+    TraineeFactory,
+)
 from tests.learning.conftest import decided
 from training.models import Enrolment, Requirement
 
@@ -83,6 +88,51 @@ def test_before_after_says_too_few_with_few_logs(coordinator):
     [result] = before_after(team, now=datetime(2026, 12, 1, tzinfo=UTC))
     assert result.too_few
     assert (result.before.decided, result.after.decided) == (1, 1)
+
+
+def test_training_dates_are_days_half_the_team_attended_or_it_was_invited(client, coordinator):
+    team = TeamFactory()
+    people = [TraineeFactory(team=team, staff_number=f"PC{n}") for n in range(4)]
+    TraineeFactory(team=team, staff_number="PC9", is_active=False)  # a leaver: not counted
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    # 8 June: two of four attended two different courses' sessions that day: a training date.
+    for person, hour in ((people[0], 9), (people[1], 14)):
+        session = SessionFactory(starts_at=datetime(2026, 6, 8, hour, tzinfo=LONDON))
+        EnrolmentFactory(session=session, trainee=person, completed=True)
+    # 9 July: one of four attended, two booked did not come, a third only registered: not one.
+    july = SessionFactory(starts_at=datetime(2026, 7, 9, 9, tzinfo=LONDON))
+    EnrolmentFactory(session=july, trainee=people[0], attended=True)
+    EnrolmentFactory(session=july, trainee=people[1], no_show=True)
+    EnrolmentFactory(session=july, trainee=people[2], no_show=True)
+    EnrolmentFactory(session=july, trainee=people[3])
+    # A cancelled session and one still to come, with the whole team: neither is one.
+    for starts, extra in (
+        (datetime(2026, 8, 3, 9, tzinfo=LONDON), {"status": "cancelled"}),
+        (datetime(2026, 12, 10, 9, tzinfo=LONDON), {}),
+    ):
+        session = SessionFactory(starts_at=starts, **extra)
+        for person in people:
+            EnrolmentFactory(session=session, trainee=person, completed=True)
+    # Invited from the report on 1 October: a training date whoever came.
+    october = SessionFactory(starts_at=datetime(2026, 10, 1, 9, tzinfo=LONDON))
+    TargetedTraining.objects.create(team=team, session=october, by=coordinator)
+    # At 23:30 on 30 September (UTC) it is 00:30 on 1 October in London: the same day.
+    late = SessionFactory(starts_at=datetime(2026, 9, 30, 23, 30, tzinfo=UTC))
+    EnrolmentFactory(session=late, trainee=people[2], completed=True)
+
+    days = training_days(team, now=now)
+    assert [(d.day, d.attended, d.roster, d.invited) for d in days] == [
+        (date(2026, 6, 8), 2, 4, False),
+        (date(2026, 10, 1), 1, 4, True),
+    ]
+    assert [c.trained_on for c in before_after(team, now=now)] == [
+        date(2026, 6, 8),
+        date(2026, 10, 1),
+    ]
+    client.force_login(coordinator)
+    page = client.get(reverse("learning:team", args=[team.pk])).content.decode()
+    assert "2 of 4 attended</td>" in page
+    assert "1 of 4 attended; invited from this page" in page
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from foundation.accounts.models import Role
 from foundation.audit.models import AccessRecord
+from learning.summary import refresh_gap_summary
 from tests.factories import UserFactory
 from tests.factories.training import TeamFactory, TraineeFactory
 from tests.learning.conftest import decided
@@ -27,6 +28,7 @@ def _logs(teams: int, per_team: int, *, batch: str) -> None:
         for i in range(per_team):
             decided(officer=f"PC{batch}{t}", at=now - timedelta(days=i), tagged=i % 3 == 0)
     decided(officer=f"unknown{batch}@force.example", at=now, tagged=False)
+    refresh_gap_summary(now=timezone.now())
 
 
 def _queries(client) -> int:
@@ -53,6 +55,7 @@ def test_report_ranks_teams_by_gaps_and_lists_unmatched_officers(client, coordin
         decided(officer="PC1", at=now, tagged=i % 2 == 0)
     decided(officer="PC2", at=now, tagged=False)  # 1 gap of 1: 100%, but fewer gaps
     decided(officer="someone@else.example", at=now, tagged=False)
+    refresh_gap_summary(now=timezone.now())
     client.force_login(coordinator)
     body = client.get(reverse("learning:gaps")).content.decode()
     assert body.index("Response North") < body.index("Tiny Team")
@@ -70,6 +73,7 @@ def test_a_team_manager_sees_only_their_own_team(client, home_force):
     TraineeFactory(team=other, staff_number="PC2")
     decided(officer="PC2", at=timezone.now() - timedelta(days=1), tagged=False)
     decided(officer="stranger@x.example", at=timezone.now() - timedelta(days=1), tagged=False)
+    refresh_gap_summary(now=timezone.now())
     client.force_login(manager)
     body = client.get(reverse("learning:gaps")).content.decode()
     assert "My Team" in body
@@ -108,6 +112,50 @@ def test_team_page_by_role(client, persona, allowed):
     assert response.status_code == (200 if allowed else 404)
     if not allowed:
         assert b"<table" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("coordinator", True),
+        ("tactical_lead", True),
+        ("trainer", True),
+        ("solicitor", False),
+        ("isac", False),
+        ("partner", False),
+        ("champion", False),
+        ("officer", False),
+        ("auditor", False),
+    ],
+    indirect=["persona"],
+)
+def test_team_report_by_role(client, persona, allowed):
+    team = TeamFactory(name="Response West")
+    TraineeFactory(team=team, staff_number="PC1")
+    decided(officer="PC1", at=timezone.now() - timedelta(days=2), tagged=False)
+    decided(officer="stranger@x.example", at=timezone.now() - timedelta(days=2), tagged=False)
+    refresh_gap_summary(now=timezone.now())
+    client.force_login(persona)
+    response = client.get(reverse("learning:gaps"))
+    assert response.status_code == (200 if allowed else 404)
+    body = response.content.decode()
+    if allowed:
+        assert "Response West" in body
+        assert "Figures computed" in body
+    else:
+        assert "Response West" not in body
+        assert "stranger@x.example" not in body
+        assert "<table" not in body
+
+
+def test_the_report_says_when_figures_are_not_computed_yet(client, coordinator):
+    decided(officer="PC1", at=timezone.now() - timedelta(days=2), tagged=False)
+    client.force_login(coordinator)
+    body = client.get(reverse("learning:gaps")).content.decode()
+    assert "Figures not computed yet" in body
+    refresh_gap_summary(now=timezone.now())
+    body = client.get(reverse("learning:gaps")).content.decode()
+    assert "Figures computed" in body
 
 
 def test_bad_months_give_a_clear_message_and_the_default_window(client, coordinator):
