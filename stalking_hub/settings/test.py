@@ -1,10 +1,19 @@
 """Test overrides: speed and determinism only; everything else comes from base."""
 
 import os
+from pathlib import Path
+
+import environ
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# A checkout's .env may name its own database (several checkouts on one machine, each with its
+# own); the tests then use that database's test_ twin. Read here, after the defaults above
+# (which .env does not override), so that .env's DATABASE_URL wins over the fallback below.
+_DOTENV = Path(__file__).resolve().parents[2] / ".env"
+if _DOTENV.exists():
+    environ.Env.read_env(_DOTENV, overwrite=False)
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stalking_hub")
 os.environ.setdefault("HUB_SSL_REDIRECT", "false")
 os.environ.setdefault("HUB_REQUIRE_MFA", "false")
@@ -13,8 +22,8 @@ os.environ.setdefault("HUB_EVALUATION_KEY", "test-only-evaluation-key")
 # Playwright's sync API runs an event loop in the test thread; live_server tests need this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import *  # noqa: F403, E402
+from .base import STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
