@@ -3,17 +3,17 @@
 import os
 from pathlib import Path
 
-import environ
-
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # A checkout's .env may name its own database (several checkouts on one machine, each with its
-# own); the tests then use that database's test_ twin. Read here, after the defaults above
-# (which .env does not override), so that .env's DATABASE_URL wins over the fallback below.
+# own); the tests then use that database's test_ twin. Only DATABASE_URL is taken from .env
+# here: the test defaults above and below win over the rest of it, as before.
 _DOTENV = Path(__file__).resolve().parents[2] / ".env"
-if _DOTENV.exists():
-    environ.Env.read_env(_DOTENV, overwrite=False)
+if "DATABASE_URL" not in os.environ and _DOTENV.exists():
+    for _line in _DOTENV.read_text().splitlines():
+        if _line.startswith("DATABASE_URL="):
+            os.environ["DATABASE_URL"] = _line.removeprefix("DATABASE_URL=").strip()
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stalking_hub")
 os.environ.setdefault("HUB_SSL_REDIRECT", "false")
 os.environ.setdefault("HUB_REQUIRE_MFA", "false")
