@@ -160,7 +160,9 @@ def _ok(met: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--split", choices=("heldout", "dev", "dev_extra", "dev_more", "dev_model"), default="heldout"
+        "--split",
+        choices=("heldout", "dev", "dev_extra", "dev_more", "dev_model"),
+        default="heldout",
     )
     parser.add_argument("--seconds", type=float, default=2.0, help="timing per rule")
     parser.add_argument("--misses", action="store_true", help="list misread dev narratives")

@@ -102,8 +102,10 @@ class NarrativeRule:
             WordMatcher.build(violence),
         )
 
-    def read(self, lowered: str) -> Reading:
-        """Read one narrative, already lowered."""
+    def read(self, lowered: str, describe: bool = False) -> Reading:
+        """Read one narrative, already lowered. With `describe` (a log already recorded as
+        stalking, whose reason only describes it) the behaviours the phrases found and nothing
+        cancelled are named whatever the model's score."""
         if not lowered:
             return _NOTHING
         model = self.model
@@ -111,14 +113,23 @@ class NarrativeRule:
             return self._phrases(split_words(lowered)).reading()
         words, score, threatening = self._split(lowered)
         threats = self._threats(words) if threatening else []
-        if score + model.ceiling <= model.threshold:  # no reading of the phrases can flag it
+        if not describe and score + model.ceiling <= model.threshold:
+            # No reading of the phrases can lift the score over the threshold.
             return Reading(threats=threats) if threats else _NOTHING
         found = self._phrases(words)
-        added, named = found.judge(model)
-        if score + added <= model.threshold:
+        added, named, repeated = found.judge(model)
+        if describe:
+            flagged = bool(named)
+        elif score + added <= model.threshold:
             return Reading(threats=threats) if threats else _NOTHING
-        behaviours = named or [model.closest_family(stems(words))]
-        return Reading(behaviours=behaviours, persistence=found.persistence, threats=threats)
+        else:
+            flagged = True
+            named = named or [model.closest_family(stems(words))]
+        if not flagged:
+            return Reading(threats=threats) if threats else _NOTHING
+        # Persistence is named when it is why a repeated-only behaviour named counts.
+        persistence = found.persistence if repeated else []
+        return Reading(behaviours=named, persistence=persistence, threats=threats)
 
     def _split(self, lowered: str) -> tuple[list[str], float, bool]:
         """The words as words.split_words gives them, the model's score of them (bias and
@@ -207,12 +218,15 @@ class _Found:
         self.negated = False  # a behaviour came after a negation or doubt in its sentence
         self.excluded = False  # a behaviour was cancelled by an innocent context
 
-    def judge(self, model: NarrativeModel) -> tuple[float, list[str]]:
+    def judge(self, model: NarrativeModel) -> tuple[float, list[str], bool]:
         """What the phrases add to the model's score (the weights of `features()`, without
-        naming them: this runs for every narrative the words leave open), and the behaviours
-        a flag names: every one found and not cancelled, repeated or not."""
+        naming them: this runs for every narrative the words leave open); the behaviours a
+        flag names: every one found and not cancelled, repeated or not; and whether one of
+        them was found only as a repeated-only behaviour (then the persistence is why it
+        counts, and the reason names it)."""
         named: list[str] = []
         alone = repeated = False
+        alone_labels: set[str] | None = None
         exclusions = self.exclusions
         for where, kind, label in self.behaviours:
             if exclusions:
@@ -225,6 +239,10 @@ class _Found:
                     continue
             if kind is BEHAVIOUR:
                 alone = True
+                if alone_labels is None:
+                    alone_labels = {label}
+                else:
+                    alone_labels.add(label)
             else:
                 repeated = True
             if label not in named:
@@ -241,7 +259,10 @@ class _Found:
             added += negated
         if self.excluded:
             added += excluded
-        return added, named
+        only_repeated = repeated and (
+            alone_labels is None or any(label not in alone_labels for label in named)
+        )
+        return added, named, only_repeated
 
     def standing(self) -> list[tuple[str, str]]:
         """(kind, label) of the behaviours no innocent context in their sentence cancels."""

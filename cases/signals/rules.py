@@ -188,7 +188,8 @@ def classify(
         if described:
             breach_marks.append(f"{code or 'no code'}, described as a breach of {described[0][1]}")
 
-    reading = rules.narrative.read(narrative.lower())
+    # A log recorded as stalking only has its behaviours described (indicators do not apply).
+    reading = rules.narrative.read(narrative.lower(), describe=bool(stalking_marks))
     outside: list[str] = []
     # An empty area is unknown, not elsewhere; home areas are compared upper-cased.
     for candidate in [area, *party_areas]:

@@ -61,4 +61,3 @@ class Command(BaseCommand):
             f"Wrote {output}: {len(model.words)} word weights, {len(model.rule)} rule features, "
             f"trained on {sum(model.trained_on.values())} narratives."
         )
-
