@@ -147,6 +147,7 @@ def test_an_admin_exclusion_still_cancels_through_the_model() -> None:
     found_before = before._phrases(before._split(words)[0]).judge(before.model)[0]
     IndicatorPhrase.objects.create(phrase="allotment", kind="exclusion", behaviour="")
     after = RuleSet.load().narrative
+    assert after.model is not None
     found_after = after._phrases(after._split(words)[0]).judge(after.model)[0]
     # The innocent context's weight, and the behaviours it cancelled no longer count.
     assert found_after <= found_before + after.model.rule[EXCLUDED] + 1e-9

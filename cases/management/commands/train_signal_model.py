@@ -1,4 +1,4 @@
-"""python manage.py train_signal_model [--check] [--cross-validate] — docs/signals.md, "The model"."""
+"""manage.py train_signal_model [--check] [--cross-validate]; docs/signals.md, The model."""
 
 from pathlib import Path
 from typing import Any
