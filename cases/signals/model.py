@@ -111,9 +111,10 @@ def stems(words: Sequence[str]) -> list[str]:
 
 
 def word_features(sequence: Sequence[str]) -> Counter[str]:
-    """The word features of a stem sequence, with their counts (training and tests; `split`
-    computes the same sum without naming them). Word pairs did no better in cross-validation
-    and cost a look-up per word (bench/README.md, 2026-12-06)."""
+    """The word features of a stem sequence, with their counts (training and tests;
+    `NarrativeRule.read` computes the same sum per piece of text, without naming them). Word
+    pairs did no better in cross-validation and cost a look-up per word (bench/README.md,
+    2026-12-06)."""
     return Counter("w:" + word for word in sequence)
 
 
@@ -168,9 +169,6 @@ class NarrativeModel:
     def rule_score(self, rule_features: Iterable[str]) -> float:
         rule = self.rule
         return sum(rule.get(feature, 0.0) for feature in rule_features)
-
-    def likelihood(self, score: float) -> float:
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
     def closest_family(self, sequence: Sequence[str]) -> str:
         """The behaviour family this narrative's words point to most (each stem votes for the
