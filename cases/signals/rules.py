@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from cases.models import IndicatorPhrase, OffenceCategory, OffenceCode, SignalSettings
+from cases.signals.model import NarrativeModel, load_model
 from cases.signals.narrative import NarrativeRule
 from cases.signals.phrases import PhraseMatcher
 
@@ -19,17 +20,33 @@ DEFAULT_WINDOW_DAYS = 365
 DEFAULT_MIN_LOGS = 2
 
 
-# The last narrative rule built, by its phrase rows: building ~1,100 rows costs about a second,
-# and the import evaluates every batch with the same rows unless an admin has changed them since.
-_BUILT: dict[tuple[tuple[str, str, str], ...], NarrativeRule] = {}
+# The last narrative rule built, by its phrase rows and model: building ~1,100 rows costs about a
+# second, and the import evaluates every batch with the same rows unless an admin has changed them.
+_BUILT: dict[tuple[tuple[tuple[str, str, str], ...], int], NarrativeRule] = {}
 
 
-def _narrative_rule(rows: tuple[tuple[str, str, str], ...]) -> NarrativeRule:
-    rule = _BUILT.get(rows)
+def _narrative_rule(
+    rows: tuple[tuple[str, str, str], ...], model: NarrativeModel | None
+) -> NarrativeRule:
+    key = (rows, id(model))
+    rule = _BUILT.get(key)
     if rule is None:
         _BUILT.clear()
-        rule = _BUILT[rows] = NarrativeRule.build(rows)
+        rule = _BUILT[key] = NarrativeRule.build(rows, model)
     return rule
+
+
+def narrative_rows() -> list[tuple[str, str, str]]:
+    """The active phrase rows the narrative rule reads, as `RuleSet.load` passes them."""
+    rows: list[tuple[str, str, str]] = []
+    for phrase, kind, behaviour in IndicatorPhrase.objects.filter(is_active=True).values_list(
+        "phrase", "kind", "behaviour"
+    ):
+        if kind == IndicatorPhrase.Kind.EXCLUSION:
+            rows.append((phrase, kind, behaviour))  # empty: cancels any behaviour
+        elif kind not in (IndicatorPhrase.Kind.FORMER_PARTNER, IndicatorPhrase.Kind.ORDER_BREACH):
+            rows.append((phrase, kind, behaviour or phrase))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -79,7 +96,8 @@ class RuleSet:
                     "code", "category", "description"
                 )
             },
-            narrative=_narrative_rule(tuple(narrative)),
+            # The shipped model decides with the phrases (model.py); without it, the phrases.
+            narrative=_narrative_rule(tuple(narrative), load_model()),
             relationship=PhraseMatcher.build(relationship),
             breach=PhraseMatcher.build(breach),
             home_areas=frozenset(area.strip().upper() for area in settings.HUB_HOME_AREAS),
@@ -170,7 +188,8 @@ def classify(
         if described:
             breach_marks.append(f"{code or 'no code'}, described as a breach of {described[0][1]}")
 
-    reading = rules.narrative.read(narrative.lower())
+    # A log recorded as stalking only has its behaviours described (indicators do not apply).
+    reading = rules.narrative.read(narrative.lower(), describe=bool(stalking_marks))
     outside: list[str] = []
     # An empty area is unknown, not elsewhere; home areas are compared upper-cased.
     for candidate in [area, *party_areas]:

@@ -253,6 +253,13 @@ class WordMatcher:
                 resume = end
         return found
 
+    def may_start(self, word: str) -> bool:
+        """Whether some phrase may begin with this word (a sentence end begins none)."""
+        state = self._start.seen.get(word, _UNSEEN)
+        if state is _UNSEEN:
+            state = self._start.step(word)
+        return state is not None and state is not _END
+
     def find(self, lowered: str) -> list[Label]:
         """The distinct labels found in a lowered text, in order of first appearance."""
         found: list[Label] = []
