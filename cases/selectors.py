@@ -37,6 +37,7 @@ from cases.models import (
 )
 from cases.permissions import cases_visible_to, logs_visible_to, own_logs_for_officer
 from cases.services.people import candidates_for
+from cases.shared_reads import shared_read
 from foundation.accounts.models import Role, User
 
 
@@ -347,10 +348,15 @@ def case_areas(case: Case) -> list[str]:
 
 
 def case_logs(case: Case) -> list[CaseLog]:
-    return list(
-        case.case_logs.select_related("log", "log__review", "added_by")
-        .defer("log__narrative")
-        .order_by("-log__recorded_at", "-id")
+    """The case's logs with their reviews, newest first; one read for the whole case page
+    (its table and its chronology: cases/shared_reads.py)."""
+    return shared_read(
+        ("cases.case_logs", case.pk),
+        lambda: list(
+            case.case_logs.select_related("log", "log__review", "added_by")
+            .defer("log__narrative")
+            .order_by("-log__recorded_at", "-id")
+        ),
     )
 
 

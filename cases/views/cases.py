@@ -32,6 +32,7 @@ from cases.permissions import (
 from cases.restrictions import case_restriction, live_break_glass
 from cases.selectors import PARTY_FACETS
 from cases.services import CaseError
+from cases.shared_reads import sharing_reads
 from cases.views.common import PAGE_SIZE, query_without_page
 from foundation.accounts.roles import is_hub_staff
 from foundation.audit.access import object_type_of
@@ -66,6 +67,12 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    # The panels and the chronology read each app's records of the case once between them.
+    with sharing_reads():
+        return _case_detail(request, case_id)
+
+
+def _case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     user = request.user
     hub_staff = is_hub_staff(user)
