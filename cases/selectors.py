@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -133,8 +134,9 @@ class CappedCount:
     capped: bool
 
 
-def queue_count(logs: QuerySet[CrimeLog], *, cap: int) -> CappedCount:
-    """How many logs the queue lists, counting at most cap + 1 of them (one query)."""
+def queue_count(logs: QuerySet[Any], *, cap: int) -> CappedCount:
+    """How many rows a list shows (the queue's logs, the case list's cases), counting at most
+    cap + 1 of them (one query)."""
     counted = logs.order_by().values("pk")[: cap + 1].count()
     return CappedCount(value=min(counted, cap), capped=counted > cap)
 
