@@ -30,7 +30,7 @@ class _ChoicesInOneQuery(forms.models.ModelChoiceIterator):
     on PostgreSQL (DECLARE, FETCH, CLOSE: three round trips) to read a few dozen colleagues,
     on every case list."""
 
-    def __iter__(self) -> Iterator[tuple[Any, str]]:
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for obj in self.queryset.all():

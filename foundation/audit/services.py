@@ -208,7 +208,7 @@ def record_consultations(
     with _bounded_write():
         # One multi-row INSERT, as bulk_create writes it but without the transaction
         # bulk_create opens around it: outside the caller's, the statement is its own.
-        AccessRecord.objects._insert(records, fields=fields)
+        AccessRecord.objects.all()._insert(records, fields=fields)  # type: ignore[attr-defined]
 
 
 def audit_writable() -> bool:
