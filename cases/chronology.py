@@ -23,8 +23,9 @@ from datetime import date, datetime, time
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseLog, Facet, LogReview
+from cases.models import Case, Facet, LogReview
 from cases.permissions import facets_for
+from cases.selectors import case_logs
 from foundation.accounts.models import User
 from foundation.accounts.roles import is_hub_staff
 from foundation.audit.access import object_type_of
@@ -135,15 +136,10 @@ def case_events(case: Case, user: User) -> list[ChronologyEntry]:
 
 def log_events(case: Case, user: User) -> list[ChronologyEntry]:
     """The case's crime logs, when recorded and with what outcome; the hub's reviews of them
-    for its own staff. One query."""
+    for its own staff. One query, the one the case page's log table reads too."""
     hub_staff = is_hub_staff(user)
-    links = (
-        CaseLog.objects.filter(case=case)
-        .select_related("log", "log__review")
-        .defer("log__narrative", "log__review__advice")
-    )
     entries: list[ChronologyEntry] = []
-    for link in links:
+    for link in case_logs(case):
         log = link.log
         url = reverse("cases:log_detail", args=[log.pk]) if hub_staff else ""
         offence = " ".join(part for part in (log.offence_code, log.offence) if part)

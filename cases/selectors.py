@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -37,6 +38,7 @@ from cases.models import (
 )
 from cases.permissions import cases_visible_to, logs_visible_to, own_logs_for_officer
 from cases.services.people import candidates_for
+from cases.shared_reads import shared_read
 from foundation.accounts.models import Role, User
 
 
@@ -132,8 +134,9 @@ class CappedCount:
     capped: bool
 
 
-def queue_count(logs: QuerySet[CrimeLog], *, cap: int) -> CappedCount:
-    """How many logs the queue lists, counting at most cap + 1 of them (one query)."""
+def queue_count(logs: QuerySet[Any], *, cap: int) -> CappedCount:
+    """How many rows a list shows (the queue's logs, the case list's cases), counting at most
+    cap + 1 of them (one query)."""
     counted = logs.order_by().values("pk")[: cap + 1].count()
     return CappedCount(value=min(counted, cap), capped=counted > cap)
 
@@ -347,10 +350,15 @@ def case_areas(case: Case) -> list[str]:
 
 
 def case_logs(case: Case) -> list[CaseLog]:
-    return list(
-        case.case_logs.select_related("log", "log__review", "added_by")
-        .defer("log__narrative")
-        .order_by("-log__recorded_at", "-id")
+    """The case's logs with their reviews, newest first; one read for the whole case page
+    (its table and its chronology: cases/shared_reads.py)."""
+    return shared_read(
+        ("cases.case_logs", case.pk),
+        lambda: list(
+            case.case_logs.select_related("log", "log__review", "added_by")
+            .defer("log__narrative")
+            .order_by("-log__recorded_at", "-id")
+        ),
     )
 
 

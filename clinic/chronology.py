@@ -12,14 +12,15 @@ from cases.chronology import (
     register_entry_provider,
 )
 from cases.models import Case, Facet
-from clinic.models import Action, ClinicReferral
-from clinic.permissions import items_visible_to
+from clinic.models import Action
+from clinic.selectors import case_clinic_actions, case_clinic_items, case_clinic_referrals
 from foundation.accounts.models import User
 from foundation.accounts.roles import is_hub_staff
 
 
 def clinic_entries(case: Case, user: User) -> list[ChronologyEntry]:
-    referrals = list(ClinicReferral.objects.filter(case=case).order_by("referred_at"))
+    # The same reads as the clinic panel (cases/shared_reads.py), oldest referral first here.
+    referrals = list(reversed(case_clinic_referrals(case)))
     if not referrals:
         return []
     entries: list[ChronologyEntry] = []
@@ -34,13 +35,7 @@ def clinic_entries(case: Case, user: User) -> list[ChronologyEntry]:
             )
             for referral in referrals
         )
-    items = (
-        items_visible_to(user)
-        .filter(case=case)
-        .select_related("meeting")
-        .prefetch_related("decisions__decision_type")
-    )
-    for item in items:
+    for item in case_clinic_items(user, case):
         decisions = ", ".join(decision.decision_type.label for decision in item.decisions.all())
         summary = f"Listed at the clinic of {item.meeting.starts_at:%d %b %Y}"
         if decisions:
@@ -48,7 +43,7 @@ def clinic_entries(case: Case, user: User) -> list[ChronologyEntry]:
         entries.append(
             ChronologyEntry(item.slot_starts_at, "Clinic", summary, item.get_absolute_url())
         )
-    for action in Action.objects.filter(case=case).select_related("owner_agency"):
+    for action in case_clinic_actions(case):
         owner = action.owner_agency.name
         if action.status == Action.Status.DONE and action.completed_at:
             entries.append(

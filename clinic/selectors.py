@@ -9,8 +9,9 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from cases.models import CaseParty, PartyRole
+from cases.models import Case, CaseParty, PartyRole
 from cases.permissions import cases_visible_to
+from cases.shared_reads import shared_read
 from clinic.models import (
     Action,
     ActionChase,
@@ -188,4 +189,43 @@ def outstanding_actions(item: AgendaItem) -> list[Action]:
         .exclude(item__meeting_id=item.meeting_id)
         .select_related("owner", "owner_agency")
         .order_by("due_on", "id")
+    )
+
+
+# --- The case page: one read each for the clinic panel and the chronology ----------------------
+
+
+def case_clinic_referrals(case: Case) -> list[ClinicReferral]:
+    """The case's clinic referrals, newest first (cases/shared_reads.py: the panel and the
+    chronology read them once)."""
+    return shared_read(
+        ("clinic.referrals", case.pk),
+        lambda: list(ClinicReferral.objects.filter(case=case).order_by("-referred_at")),
+    )
+
+
+def case_clinic_items(user: User, case: Case) -> list[AgendaItem]:
+    """The case's agenda items the user may see, with their meeting and decisions, latest
+    meeting first."""
+    return shared_read(
+        ("clinic.items", user.pk, case.pk),
+        lambda: list(
+            items_visible_to(user)
+            .filter(case=case)
+            .select_related("meeting")
+            .prefetch_related("decisions__decision_type")
+            .order_by("-meeting__starts_at")
+        ),
+    )
+
+
+def case_clinic_actions(case: Case) -> list[Action]:
+    """Every action agreed on the case, soonest due first, with its owners."""
+    return shared_read(
+        ("clinic.actions", case.pk),
+        lambda: list(
+            Action.objects.filter(case=case)
+            .select_related("owner", "owner_agency")
+            .order_by("due_on", "id")
+        ),
     )

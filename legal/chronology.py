@@ -16,13 +16,15 @@ from cases.chronology import (
 )
 from cases.models import Case, Facet
 from foundation.accounts.models import User
-from legal.models import FileState, Hearing, LegalEvent, OrderFile
+from legal.models import FileState, Hearing, LegalEvent
 from legal.permissions import can_read_files, orders_visible_to
+from legal.selectors import files_for_case
 
 
-def _file_entries(case: Case) -> list[ChronologyEntry]:
+def _file_entries(case: Case, user: User) -> list[ChronologyEntry]:
     entries: list[ChronologyEntry] = []
-    files = {file.pk: file for file in OrderFile.objects.filter(case=case)}
+    # The files the orders panel reads too (one read for both: cases/shared_reads.py).
+    files = {file.pk: file for file in files_for_case(user, case)}
     if not files:
         return entries
     for file in files.values():
@@ -73,7 +75,7 @@ def legal_entries(case: Case, user: User) -> list[ChronologyEntry]:
     # The hub's staff read the whole file (its events include orders made and ended);
     # a sharing agency sees only the orders its share's facet opens.
     if can_read_files(user):
-        return _file_entries(case)
+        return _file_entries(case, user)
     return _order_entries(case, user)
 
 

@@ -18,6 +18,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.models import Case
+from cases.shared_reads import shared_read
 from foundation.accounts.models import User
 from legal import deadlines, transitions
 from legal.models import (
@@ -334,7 +335,14 @@ def orders_for_case(user: User, case: Case) -> list[ProtectiveOrder]:
 
 
 def files_for_case(user: User, case: Case) -> list[OrderFile]:
-    return list(files_visible_to(user).filter(case=case).select_related("respondent", "solicitor"))
+    """The case's order files the user may read; one read for the case page's orders panel
+    and chronology (cases/shared_reads.py)."""
+    return shared_read(
+        ("legal.files", user.pk, case.pk),
+        lambda: list(
+            files_visible_to(user).filter(case=case).select_related("respondent", "solicitor")
+        ),
+    )
 
 
 # --- What oversight reads (registered by oversight, which sits above legal) -----------------

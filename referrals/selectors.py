@@ -11,6 +11,7 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subque
 from django.utils import timezone
 
 from cases.models import Case
+from cases.shared_reads import shared_read
 from foundation.accounts.models import Agency, Role, User
 from referrals.models import (
     AdviceRequest,
@@ -43,12 +44,16 @@ def referral_list(user: User, *, state: str = "") -> QuerySet[Referral]:
 
 
 def referrals_for_case(case: Case, user: User) -> list[Referral]:
-    """The case's referrals, for the case page's panel."""
-    return list(
-        referrals_visible_to(user)
-        .filter(case=case)
-        .select_related("agency", "caseworker")
-        .order_by("-created_at", "-id")
+    """The case's referrals, for the case page's panel and chronology (one read for both:
+    cases/shared_reads.py)."""
+    return shared_read(
+        ("referrals.for_case", user.pk, case.pk),
+        lambda: list(
+            referrals_visible_to(user)
+            .filter(case=case)
+            .select_related("agency", "caseworker")
+            .order_by("-created_at", "-id")
+        ),
     )
 
 

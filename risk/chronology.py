@@ -9,7 +9,7 @@ from cases.chronology import ChronologyEntry, ChronologyProvider, register_entry
 from cases.models import Case, Facet
 from foundation.accounts.models import User
 from risk.permissions import can_view_risk
-from risk.selectors import assessments_for_case
+from risk.selectors import case_assessments
 
 
 def risk_entries(case: Case, user: User) -> list[ChronologyEntry]:
@@ -22,7 +22,7 @@ def risk_entries(case: Case, user: User) -> list[ChronologyEntry]:
             f"review by {assessment.review_date:%d %b %Y}",
             reverse("risk:detail", args=[case.pk, assessment.pk]) if linked else "",
         )
-        for assessment in assessments_for_case(user, case)
+        for assessment in case_assessments(user, case)
     ]
 
 

@@ -11,7 +11,7 @@ from foundation.accounts.models import User
 from risk.chart import RiskChart, risk_chart
 from risk.models import RiskAssessment
 from risk.permissions import can_assess, can_view_risk
-from risk.selectors import assessments_for_case
+from risk.selectors import case_assessments
 
 # The panel shows the latest few; the history page has them all.
 PANEL_TIMELINE_LENGTH = 6
@@ -36,7 +36,7 @@ def risk_panel_context(case: Case, user: User) -> RiskPanel | None:
     """
     if not can_view_risk(user):
         return None
-    assessments = list(assessments_for_case(user, case))
+    assessments = case_assessments(user, case)
     return RiskPanel(
         current_risk=case.current_risk,
         current_risk_label=case.get_current_risk_display(),

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 
 from cases.models import Case
+from cases.shared_reads import shared_read
 from foundation.accounts.models import User
 from risk.models import RiskAssessment
 from risk.permissions import assessments_visible_to
@@ -19,6 +20,14 @@ def assessments_for_case(user: User, case: Case) -> QuerySet[RiskAssessment]:
         .filter(case=case)
         .select_related("instrument", "assessor")
         .order_by("completed_at", "id")
+    )
+
+
+def case_assessments(user: User, case: Case) -> list[RiskAssessment]:
+    """`assessments_for_case` as a list, read once for the case page's panel and chronology
+    (cases/shared_reads.py)."""
+    return shared_read(
+        ("risk.assessments", user.pk, case.pk), lambda: list(assessments_for_case(user, case))
     )
 
 

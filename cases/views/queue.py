@@ -33,7 +33,7 @@ from cases.permissions import (
     get_logs_for_user,
 )
 from cases.services import CaseError
-from cases.views.common import PAGE_SIZE
+from cases.views.common import PAGE_SIZE, CappedPaginator, page_number
 from foundation.accounts.models import Role
 from foundation.lib.http import AuthenticatedHttpRequest
 
@@ -62,7 +62,7 @@ def _queue_page(
     if form.is_bound and form.is_valid():
         filters = form.to_filter()
     logs = selectors.review_queue(request.user, filters)
-    cap = selectors.queue_count_cap(_page_number(query.get("page")), PAGE_SIZE)
+    cap = selectors.queue_count_cap(page_number(query.get("page")), PAGE_SIZE)
     paginator = CappedPaginator(logs, PAGE_SIZE, counted=selectors.queue_count(logs, cap=cap))
     page = paginator.get_page(query.get("page"))
     if query.get("select") == "page":
@@ -93,22 +93,6 @@ def _queue_page(
             **(extra or {}),
         },
     )
-
-
-class CappedPaginator(Paginator):
-    """A paginator told its count (capped: selectors.queue_count) instead of counting again.
-
-    When capped, the count is one past the cap, so the last page known has a next page."""
-
-    def __init__(self, object_list: Any, per_page: int, *, counted: selectors.CappedCount):
-        super().__init__(object_list, per_page)
-        self.capped = counted.capped
-        self.cap = counted.value
-        self.__dict__["count"] = counted.value + 1 if counted.capped else counted.value
-
-
-def _page_number(value: str | None) -> int:
-    return int(value) if value and value.isdecimal() and len(value) < 7 else 1
 
 
 def _signal_count_links(

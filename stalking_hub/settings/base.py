@@ -57,7 +57,19 @@ DATABASES["default"].setdefault("OPTIONS", {})
 # No JIT compilation: the restriction subqueries every case list carries make the planner's
 # cost estimate pass jit_above_cost, and compiling then took 210 ms of a 250 ms case list at
 # 100k cases (bench/README.md). The hub's queries are short; JIT never pays for itself here.
-DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+# No parallel query for the web's own connections (stalking_hub/wsgi.py sets
+# HUB_DB_PARALLEL_WORKERS=0; Celery and manage.py keep the server's setting): a page's queries
+# read a few thousand index entries at most, and starting parallel workers for them cost more
+# than it saved (20 ms for a 1 ms count on the queue, bench/README.md) and takes the cores
+# that concurrent requests need.
+_parallel_workers = env.str("HUB_DB_PARALLEL_WORKERS", default="")
+DATABASES["default"]["OPTIONS"].setdefault(
+    "options",
+    "-c jit=off"
+    + (
+        f" -c max_parallel_workers_per_gather={int(_parallel_workers)}" if _parallel_workers else ""
+    ),
+)
 
 REDIS_URL: str = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 

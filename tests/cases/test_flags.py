@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -27,8 +27,10 @@ from cases.panels import (
     register_case_panel,
     unregister_case_panel,
 )
+from clinic.models import ClinicReferral
 from foundation.accounts.models import Role, User
-from tests.factories import CaseFactory, RiskAssessmentFactory
+from tests.factories import CaseFactory, OversightReviewFactory, RiskAssessmentFactory
+from tests.factories.clinic import ClinicReferralFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -110,6 +112,62 @@ def test_a_provider_runs_once_per_page_not_once_per_case(client, coordinator):
     finally:
         unregister_flag_provider(counting)
     assert calls == [12]
+
+
+def _one_rule_at_a_time(cases: Sequence[Case], now: datetime) -> dict[int, list[CaseFlag]]:
+    """What flags_for_cases gave before the rules were asked together: each provider alone."""
+    found: dict[int, list[CaseFlag]] = {case.pk: [] for case in cases}
+    for provider in flag_providers():
+        for case_id, flags in provider(cases=cases, now=now).items():
+            found[case_id].extend(flags)
+    for flags in found.values():
+        flags.sort(key=lambda flag: {"danger": 0, "warning": 1, "info": 2}[flag.severity])
+    return found
+
+
+def test_every_sql_rule_is_asked_in_one_query_with_the_same_flags_and_reasons(
+    coordinator, django_assert_num_queries
+):
+    """The rules' UNION ALL gives each rule's reason the values the rule annotated (a review
+    date, an incident date, an oversight due date) as the rule alone does."""
+    now = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    overdue_review = CaseFactory(opened_at=datetime(2026, 3, 1, tzinfo=UTC), current_risk="high")
+    RiskAssessmentFactory(
+        case=overdue_review,
+        completed_at=datetime(2026, 3, 2, tzinfo=UTC),
+        review_date=date(2026, 5, 20),
+    )
+    repeat = CaseFactory(cross_border_forces=["WM"])
+    ClinicReferralFactory(
+        case=repeat,
+        criterion=ClinicReferral.Criterion.REPEAT,
+        state=ClinicReferral.State.PENDING,
+        incident_on=date(2026, 5, 28),
+    )
+    never_reviewed = CaseFactory(
+        current_risk="high", current_risk_at=datetime(2026, 4, 1, tzinfo=UTC)
+    )
+    reviewed = CaseFactory(current_risk="high", current_risk_at=datetime(2026, 4, 1, tzinfo=UTC))
+    OversightReviewFactory(
+        case=reviewed,
+        reviewed_at=datetime(2026, 5, 1, tzinfo=UTC),
+        next_review_on=date(2026, 5, 15),
+    )
+    plain = CaseFactory(opened_at=now - timedelta(days=1))
+    cases = [overdue_review, repeat, never_reviewed, reviewed, plain]
+    with django_assert_num_queries(1):
+        together = flags_for_cases(cases=cases, now=now)
+    assert together == _one_rule_at_a_time(cases, now)
+    reasons = {flag.key: flag.reason for flags in together.values() for flag in flags}
+    assert "due on 20 May 2026 (12 days ago)" in reasons["risk_review_overdue"]
+    assert "on 28 May 2026" in reasons["clinic_repeat_awaiting_confirmation"]
+    assert together[plain.pk] == []
+    keys = {case_id: [flag.key for flag in flags] for case_id, flags in together.items()}
+    assert "oversight_review_overdue" in keys[never_reviewed.pk]
+    assert "oversight_review_overdue" in keys[reviewed.pk]
+    assert "was due on 15 May 2026" in next(
+        flag.reason for flag in together[reviewed.pk] if flag.key == "oversight_review_overdue"
+    )
 
 
 # --- Panels ------------------------------------------------------------------------------------
