@@ -25,6 +25,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import F
 from django.utils import timezone
 
+from cases.feed.evaluation import Evaluator, evaluate_left_marked, mark
 from cases.feed.parsing import FeedReader, Format, detect_format
 from cases.feed.prescan import check_decodable
 from cases.feed.schema import FeedUnreadable, ParsedRecord, RawBatch
@@ -117,16 +118,46 @@ def run_import(
                 now=now,
             )
             statistics = TableStatistics()
-            for raw_batch, bytes_read in _timed(
-                _read_ahead(reader, handle, batch_size=batch_size), "read"
-            ):
-                written = _import_batch(
-                    feed_import, reader, raw_batch, resume_after, bytes_read=bytes_read, now=now
-                )
-                with phase("analyze"):
-                    statistics.note_written(written)
-                if on_progress:
-                    on_progress(feed_import)
+            # Into a table without logs (a hub's first import) every key is new: no stored
+            # digest to compare with. Only a shortcut: a log another import inserts meanwhile
+            # is found by the upsert as it always is (its values compared, nothing lost).
+            check_digests = _holds_logs()
+            # Logs a stopped import committed but did not evaluate (cases.feed.evaluation).
+            evaluate_left_marked(now=now)
+            # In the caller's transaction (tests) another connection would not see the batches.
+            evaluator = Evaluator(now=now, overlap=not connection.in_atomic_block)
+            try:
+                for raw_batch, bytes_read in _timed(
+                    _read_ahead(reader, handle, batch_size=batch_size), "read"
+                ):
+                    written = _import_batch(
+                        feed_import,
+                        reader,
+                        raw_batch,
+                        resume_after,
+                        bytes_read=bytes_read,
+                        now=now,
+                        check_digests=check_digests,
+                        before_rewrite=evaluator.wait,
+                    )
+                    # Committed with its marks: evaluated from here on, overlapping the next.
+                    evaluator.add(written)
+                    with phase("analyze"):
+                        statistics.note_written(len(written))
+                    # With DEBUG on, Django keeps every statement's text (up to 9,000); an
+                    # import batch's carry its 10,000 ids, ~1 MB a batch, so a million-row
+                    # import held ~150 MB of them by its end. Keep the last batch's only.
+                    connection.queries_log.clear()
+                    if on_progress:
+                        on_progress(feed_import)
+                evaluator.finish()
+            except BaseException:
+                # The batches committed so far are evaluated if the database allows it; else
+                # their marks remain for the resumed import.
+                _finish_after_failure(evaluator)
+                raise
+            with phase("people"):
+                _clean_pending_names()
             with phase("analyze"):
                 statistics.refresh_if_stale(final=True)
             _finish(feed_import, reader)
@@ -361,8 +392,11 @@ def _import_batch(
     *,
     bytes_read: int,
     now: datetime,
-) -> int:
-    """Import one batch in one transaction; returns how many logs it created or changed."""
+    check_digests: bool = True,
+    before_rewrite: Callable[[], None] | None = None,
+) -> list[int]:
+    """Import one batch in one transaction; returns the ids of the logs it created or
+    changed, marked in the same transaction for their evaluation (cases.feed.evaluation)."""
     records = [raw for raw in raw_batch.records if raw.row > resume_after]
     errors = [e for e in raw_batch.errors if e.row is not None and e.row > resume_after]
     # "commit": what the phases inside do not count (the errors, the progress, the commit
@@ -372,7 +406,10 @@ def _import_batch(
         # Records whose raw digest matches the one stored for their key are unchanged: they
         # are counted without being converted or written (docs/log-feed.md).
         with phase("digests"):
-            to_convert = changed_rows(cursor, records)
+            if check_digests:
+                to_convert = changed_rows(cursor, records)
+            else:
+                to_convert = {raw.row for raw in records}
         parsed: list[tuple[ParsedRecord, bytes]] = []
         with phase("convert"):
             for raw in records:
@@ -386,7 +423,13 @@ def _import_batch(
         with phase("stage"):
             stage_batch(cursor, parsed)
         with phase("upsert"):
-            outcome = upsert_staged(cursor, import_id=feed_import.pk, now=now, staged=len(parsed))
+            outcome = upsert_staged(
+                cursor,
+                import_id=feed_import.pk,
+                now=now,
+                staged=len(parsed),
+                before_rewrite=before_rewrite,
+            )
         FeedImportError.objects.bulk_create(
             FeedImportError(
                 feed_import_id=feed_import.pk,
@@ -396,10 +439,9 @@ def _import_batch(
             )
             for error in errors
         )
-        if outcome.changed_ids:
-            # In the batch's transaction: a batch is imported, linked and evaluated, or not
-            # at all, so a resumed import never skips the evaluation of rows it committed.
-            _after_batch(outcome.changed_ids, now=now)
+        # Marked in the batch's transaction: a batch committed before its evaluation is
+        # evaluated by the resumed import if this one stops (people are linked already).
+        mark(cursor, outcome.changed_ids)
         _advance(
             feed_import,
             last_row=max(raw_batch.last_row, resume_after),
@@ -409,14 +451,28 @@ def _import_batch(
             unchanged=outcome.unchanged + len(records) - len(to_convert),
             rejected=len({error.row for error in errors}),
         )
-    return len(outcome.changed_ids)
+    return outcome.changed_ids
 
 
-def _after_batch(log_ids: list[int], *, now: datetime) -> None:
-    """Link people, evaluate signals and run other apps' hooks for new and changed logs."""
-    from cases.services.logs import logs_changed
+def _clean_pending_names() -> None:
+    """Merge the persons the import added to the trigram index's pending list (left there by
+    the batches' larger gin_pending_list_limit, see STAGE_SQL) into the index itself, so name
+    searches do not scan the list."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('person_name_trgm'::regclass)")
 
-    logs_changed(log_ids=log_ids, now=now)
+
+def _holds_logs() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT FROM cases_crimelog)")
+        return bool(cursor.fetchone()[0])
+
+
+def _finish_after_failure(evaluator: Evaluator) -> None:
+    try:
+        evaluator.finish()
+    except Exception:  # the failure being handled is the one to report
+        logger.warning("feed import: the evaluation after a failed batch failed too")
 
 
 def _advance(feed_import: FeedImport, *, last_row: int, bytes_read: int, **counts: int) -> None:

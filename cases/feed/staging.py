@@ -9,7 +9,7 @@ unchanged re-import writes nothing to the logs and fires no history trigger.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -94,6 +94,11 @@ SET LOCAL synchronous_commit = off;
 -- batch fit in 64 MB (the same settings as cases.signals.database.bulk_session).
 SET LOCAL jit = off;
 SET LOCAL work_mem = '64MB';
+-- New persons go into the trigram GIN index (person_name_trgm) through its pending list,
+-- merged into the index whenever the list passes this size: at the default 4 MB a first
+-- import merged thousands of times into an ever larger index (most of "people" at 1M rows);
+-- at 64 MB a few dozen times. The import cleans the list at its end (searches read it).
+SET LOCAL gin_pending_list_limit = '64MB';
 """
 
 STAGE_COLUMNS: Final = (
@@ -346,8 +351,18 @@ def stage_batch(cursor: Any, records: Sequence[tuple[ParsedRecord, bytes]]) -> N
                 )
 
 
-def upsert_staged(cursor: Any, *, import_id: int, now: datetime, staged: int) -> UpsertOutcome:
-    """Apply the staged rows (see the module docstring); returns the counts and changed ids."""
+def upsert_staged(
+    cursor: Any,
+    *,
+    import_id: int,
+    now: datetime,
+    staged: int,
+    before_rewrite: Callable[[], None] | None = None,
+) -> UpsertOutcome:
+    """Apply the staged rows (see the module docstring); returns the counts and changed ids.
+
+    `before_rewrite` is called before the first statement that may write to logs already
+    stored, when the batch holds any (the import waits there for its running evaluation)."""
     if not staged:
         return UpsertOutcome(created=0, updated=0, unchanged=0, changed_ids=[])
     # Temporary tables are never auto-analysed; without statistics the planner guesses
@@ -359,8 +374,14 @@ def upsert_staged(cursor: Any, *, import_id: int, now: datetime, staged: int) ->
     )
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext('stalking_hub.feed_import'))")
     params = {"import_id": import_id, "now": now}
-    for statement in UPSERT_STATEMENTS:
+    for index, statement in enumerate(UPSERT_STATEMENTS):
         cursor.execute(statement, params if "%(" in statement else None)
+        if index == 0 and before_rewrite is not None:
+            # After the lookup of the logs already held (the first statement writes only to
+            # the staging table); new logs alone are inserted without waiting.
+            cursor.execute("SELECT EXISTS (SELECT FROM feed_stage WHERE log_id IS NOT NULL)")
+            if cursor.fetchone()[0]:
+                before_rewrite()
     with phase("people"):
         cursor.execute(people.WORK_TABLE)
         cursor.execute(PEOPLE_SQL)
