@@ -65,6 +65,16 @@ def file_checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
+def is_decodable(path: Path) -> bool:
+    """Whether the whole file decodes (the check `run_import` makes first)."""
+    try:
+        with path.open("rb") as handle:
+            check_decodable(handle)
+    except FeedUnreadable:
+        return False
+    return True
+
+
 def create_feed_import(
     *,
     path: Path,
@@ -94,8 +104,11 @@ def run_import(
     now: datetime | None = None,
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[FeedImport], None] | None = None,
+    checked_decodable: bool = False,
 ) -> FeedImport:
-    """Import the file behind `feed_import`. Raises ImportRefused for an unreadable file."""
+    """Import the file behind `feed_import`. Raises ImportRefused for an unreadable file.
+
+    `checked_decodable`: the caller has just decoded the whole file (`is_decodable`)."""
     now = now or timezone.now()
     path = Path(feed_import.file_path)
     resume_after = feed_import.rows_processed
@@ -108,8 +121,9 @@ def run_import(
         retry_at=None,
     )
     try:
-        with path.open("rb") as handle:
-            check_decodable(handle)
+        if not checked_decodable:
+            with path.open("rb") as handle:
+                check_decodable(handle)
         with path.open("rb") as handle:
             reader = FeedReader(
                 handle,
