@@ -170,8 +170,6 @@ def run_import(
                 # their marks remain for the resumed import.
                 _finish_after_failure(evaluator)
                 raise
-            with phase("people"):
-                _clean_pending_names()
             with phase("analyze"):
                 statistics.refresh_if_stale(final=True)
             _finish(feed_import, reader)
@@ -471,14 +469,6 @@ def _import_batch(
             rejected=len({error.row for error in errors}),
         )
     return outcome.changed_ids
-
-
-def _clean_pending_names() -> None:
-    """Merge the persons the import added to the trigram index's pending list (left there by
-    the batches' larger gin_pending_list_limit, see STAGE_SQL) into the index itself, so name
-    searches do not scan the list."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT gin_clean_pending_list('person_name_trgm'::regclass)")
 
 
 def _holds_logs() -> bool:

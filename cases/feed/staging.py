@@ -94,11 +94,6 @@ SET LOCAL synchronous_commit = off;
 -- batch fit in 64 MB (the same settings as cases.signals.database.bulk_session).
 SET LOCAL jit = off;
 SET LOCAL work_mem = '64MB';
--- New persons go into the trigram GIN index (person_name_trgm) through its pending list,
--- merged into the index whenever the list passes this size: at the default 4 MB a first
--- import merged thousands of times into an ever larger index (most of "people" at 1M rows);
--- at 64 MB a few dozen times. The import cleans the list at its end (searches read it).
-SET LOCAL gin_pending_list_limit = '64MB';
 """
 
 STAGE_COLUMNS: Final = (
