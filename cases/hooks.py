@@ -6,12 +6,15 @@ through `cases.services.logs.logs_changed`, which links parties, evaluates the s
 then calls each handler registered here with the set of new or changed log ids and `now`.
 
 A handler (clinic: repeat incidents; legal: order breaches):
-- runs inside the caller's transaction (an import batch's): what it writes commits or rolls
-  back with the batch;
+- runs inside the caller's transaction (for the import, the evaluation's: a batch commits
+  first, with its logs marked, and is evaluated after, on a second thread; the marks are
+  removed in the evaluation's transaction, see cases/feed/evaluation.py): what it writes
+  commits or rolls back with that transaction;
 - is set-based: a bounded number of queries for any number of logs (an import batch holds
   10,000 of them), never one per log;
 - makes no network call: slow or external work (e-mail) goes through the outbox;
-- may raise: the batch then fails as a whole and the import resumes it, handler included.
+- may raise: the evaluation then fails as a whole (its logs stay marked) and the import
+  resumes it, handler included.
 
 Apps register in their AppConfig.ready(); registering twice is harmless.
 """

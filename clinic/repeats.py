@@ -22,6 +22,7 @@ from datetime import date, datetime
 
 from django.db import connection
 
+from cases.signals.database import int_array
 from clinic.models import ClinicReferral
 
 # Day 365 counts, day 366 does not.
@@ -75,8 +76,15 @@ def repeats_from_logs(*, log_ids: Collection[int], now: datetime) -> None:
     inside the window (one per case per batch: the earliest incident). Two queries in all."""
     if not log_ids:
         return
+    # Without a referral that counts as a pair's last there is no repeat to find: a hub's
+    # first import of a force's history skips the query over each batch's 10,000 logs.
+    counted = ClinicReferral.objects.exclude(state=ClinicReferral.State.RETURNED).exclude(
+        criterion=ClinicReferral.Criterion.REPEAT, state=ClinicReferral.State.PENDING
+    )
+    if not counted.exists():
+        return
     with connection.cursor() as cursor:
-        cursor.execute(_FIND_REPEATS, {"log_ids": list(log_ids), "window": REPEAT_WINDOW_DAYS})
+        cursor.execute(_FIND_REPEATS, {"log_ids": int_array(log_ids), "window": REPEAT_WINDOW_DAYS})
         found = cursor.fetchall()
     raised: dict[int, ClinicReferral] = {}
     for log_id, case_id, incident_on, referred_on in found:

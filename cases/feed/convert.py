@@ -9,6 +9,7 @@ from typing import Final
 
 from cases.feed.dates import LONDON, BeforeMinYear, parse_date, parse_datetime
 from cases.feed.decoding import FeedDecoder
+from cases.feed.keyset import KeySet
 from cases.feed.schema import (
     FIELDS,
     FLAG_LIMIT,
@@ -81,7 +82,7 @@ class RecordConverter:
     _latest: datetime
     _latest_date: date
     _decoder: FeedDecoder
-    _seen: set[int]
+    _seen: KeySet
     _notices: list[RowError]
     _signature: bytes | None
     _signature_hasher: hashlib.blake2b | None
@@ -106,9 +107,7 @@ class RecordConverter:
             and not (check_nul and _has_nul(reference, source))
         ):
             source = source.lower() or self.default_source
-            key = hash((source, reference))
-            if key not in self._seen:
-                self._seen.add(key)
+            if self._seen.add_new(hash((source, reference))):
                 return source
         return None
 

@@ -134,8 +134,7 @@ class CsvReading(RecordConverter):
                         ):
                             source = source.lower() or default_source
                             key = hash((source, reference))
-                            if key not in seen:
-                                seen.add(key)
+                            if seen.add_new(key):
                                 row += 1
                                 hasher = new_hasher()
                                 hasher.update(text.encode())

@@ -26,6 +26,7 @@ from cases.feed.csvread import (
 from cases.feed.dates import LONDON
 from cases.feed.decoding import FeedDecoder
 from cases.feed.jsonread import JsonLinesReading
+from cases.feed.keyset import KeySet
 from cases.feed.schema import (
     FIELDS,
     FeedUnreadable,
@@ -99,7 +100,7 @@ class FeedReader(CsvReading, JsonLinesReading):
         # hash((source, reference)) of every row whose key could be read. An int is half
         # the memory of the key string; a false duplicate needs a 64-bit hash collision,
         # about 1 in 3.7e7 for a 1M-row file, and shows up as a reported rejection.
-        self._seen: set[int] = set()
+        self._seen = KeySet()
         self._notices: list[RowError] = []
         self._started = False
         # JSON Lines: known before reading. CSV: set once the header is read.

@@ -1,7 +1,7 @@
 """The case file's models, split by subdomain; import them from `cases.models`."""
 
 from cases.models.cases import Case, CaseLog, CaseParty, CaseShare, Facet, LogReview
-from cases.models.imports import FeedImport, FeedImportError, FeedStaleAlert
+from cases.models.imports import FeedImport, FeedImportError, FeedStaleAlert, PendingEvaluation
 from cases.models.logs import DERIVED_LOG_COLUMNS, CrimeLog, LogParty, OffenceCategory, OffenceCode
 from cases.models.people import (
     PartyRole,
@@ -39,6 +39,7 @@ __all__ = [
     "OffenceCategory",
     "OffenceCode",
     "PartyRole",
+    "PendingEvaluation",
     "Person",
     "PersonAddress",
     "PersonIdentifier",

@@ -108,3 +108,21 @@ class FeedStaleAlert(models.Model):
 
     def __str__(self) -> str:
         return f"Feed stale alert #{self.pk}"
+
+
+class PendingEvaluation(models.Model):
+    """A new or changed log an import committed before evaluating it (docs/log-feed.md, "How
+    the first import overlaps the evaluation").
+
+    Each import batch marks its logs in its own transaction; the evaluation (signal rules and
+    the `logs_changed` handlers) removes the marks in its transaction. A log still marked after
+    a crash is evaluated when the import resumes (or by the next import), so committing a
+    batch before its evaluation never skips one. No foreign key: the mark is written with the
+    batch and checked by nothing; a log deleted meanwhile is simply not found.
+    """
+
+    log_id = models.BigIntegerField(primary_key=True)
+    marked_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"Pending evaluation of log #{self.log_id}"
