@@ -218,6 +218,18 @@ class _Found:
         self.negated = False  # a behaviour came after a negation or doubt in its sentence
         self.excluded = False  # a behaviour was cancelled by an innocent context
 
+    def _cancelled(self, where: int, label: str) -> bool:
+        """Whether an innocent context at the behaviour's place cancels it (all behaviours, or
+        this one by label); a cancelled behaviour marks the reading as excluded."""
+        lowered_label = label.lower()
+        if any(
+            at == where and (not cancels or cancels == lowered_label)
+            for at, cancels in self.exclusions
+        ):
+            self.excluded = True
+            return True
+        return False
+
     def judge(self, model: NarrativeModel) -> tuple[float, list[str], bool]:
         """What the phrases add to the model's score (the weights of `features()`, without
         naming them: this runs for every narrative the words leave open); the behaviours a
@@ -229,14 +241,8 @@ class _Found:
         alone_labels: set[str] | None = None
         exclusions = self.exclusions
         for where, kind, label in self.behaviours:
-            if exclusions:
-                lowered_label = label.lower()
-                if any(
-                    at == where and (not cancels or cancels == lowered_label)
-                    for at, cancels in exclusions
-                ):
-                    self.excluded = True
-                    continue
+            if exclusions and self._cancelled(where, label):
+                continue
             if kind is BEHAVIOUR:
                 alone = True
                 if alone_labels is None:
@@ -269,14 +275,8 @@ class _Found:
         standing: list[tuple[str, str]] = []
         exclusions = self.exclusions
         for where, kind, label in self.behaviours:
-            if exclusions:
-                lowered_label = label.lower()
-                if any(
-                    at == where and (not cancels or cancels == lowered_label)
-                    for at, cancels in exclusions
-                ):
-                    self.excluded = True
-                    continue
+            if exclusions and self._cancelled(where, label):
+                continue
             standing.append((kind, label))
         return standing
 

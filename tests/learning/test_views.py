@@ -90,21 +90,21 @@ def test_a_team_manager_sees_only_their_own_team(client, home_force):
     assert client.post(reverse("learning:team_invite", args=[mine.pk])).status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("persona", "allowed"),
-    [
-        ("coordinator", True),
-        ("tactical_lead", True),
-        ("trainer", True),
-        ("solicitor", False),
-        ("isac", False),
-        ("partner", False),
-        ("champion", False),
-        ("officer", False),
-        ("auditor", False),
-    ],
-    indirect=["persona"],
-)
+# The team pages: hub staff who run the hub, and trainers; nobody else (docs/access.md).
+TEAM_PAGE_ROLES = [
+    ("coordinator", True),
+    ("tactical_lead", True),
+    ("trainer", True),
+    ("solicitor", False),
+    ("isac", False),
+    ("partner", False),
+    ("champion", False),
+    ("officer", False),
+    ("auditor", False),
+]
+
+
+@pytest.mark.parametrize(("persona", "allowed"), TEAM_PAGE_ROLES, indirect=["persona"])
 def test_team_page_by_role(client, persona, allowed):
     team = TeamFactory()
     client.force_login(persona)
@@ -114,21 +114,7 @@ def test_team_page_by_role(client, persona, allowed):
         assert b"<table" not in response.content
 
 
-@pytest.mark.parametrize(
-    ("persona", "allowed"),
-    [
-        ("coordinator", True),
-        ("tactical_lead", True),
-        ("trainer", True),
-        ("solicitor", False),
-        ("isac", False),
-        ("partner", False),
-        ("champion", False),
-        ("officer", False),
-        ("auditor", False),
-    ],
-    indirect=["persona"],
-)
+@pytest.mark.parametrize(("persona", "allowed"), TEAM_PAGE_ROLES, indirect=["persona"])
 def test_team_report_by_role(client, persona, allowed):
     team = TeamFactory(name="Response West")
     TraineeFactory(team=team, staff_number="PC1")
