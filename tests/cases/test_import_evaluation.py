@@ -11,7 +11,6 @@ import pytest
 from cases.feed import evaluation
 from cases.feed.importer import create_feed_import, run_import
 from cases.feed.keyset import KeySet
-from cases.hooks import register_logs_changed, unregister_logs_changed
 from cases.models import CrimeLog, FeedImport, LogSignal, PendingEvaluation, SignalKind
 from tests.cases.test_import import HEADER, row, write
 
@@ -32,18 +31,6 @@ def kinds() -> dict[str, set[str]]:
     for reference, kind in LogSignal.objects.values_list("log__reference", "kind"):
         found.setdefault(reference, set()).add(kind)
     return found
-
-
-@pytest.fixture
-def seen():
-    calls: list[set[int]] = []
-
-    def handler(*, log_ids, now):
-        calls.append(set(log_ids))
-
-    register_logs_changed(handler)
-    yield calls
-    unregister_logs_changed(handler)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -17,18 +17,6 @@ from tests.cases.test_import import HEADER, row  # noqa: E402
 CSV = HEADER + row("NS/26/1") + row("NS/26/2")
 
 
-@pytest.fixture
-def seen():
-    calls: list[set[int]] = []
-
-    def handler(*, log_ids, now):
-        calls.append(set(log_ids))
-
-    register_logs_changed(handler)
-    yield calls
-    unregister_logs_changed(handler)
-
-
 def test_a_person_merge_reaches_the_handlers_with_every_log_of_both_people(coordinator, seen):
     keep, merge = PersonFactory(), PersonFactory()
     first, second = CrimeLogFactory(), CrimeLogFactory()
