@@ -550,8 +550,15 @@ def export_csv(
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     rows = 0
+    # A person whose processing is restricted (DPA 2018 s.47) is not processed for research
+    # either: their cases stay out of the export, pseudonymised or not.
+    restricted = set(
+        CaseParty.objects.filter(person__restriction__isnull=False).values_list(
+            "case_id", flat=True
+        )
+    )
     for outcome in case_outcomes(now=now, progress=progress):
-        if outcome.first_intervention_at is None:
+        if outcome.first_intervention_at is None or outcome.case_id in restricted:
             continue
         if not include_short and not outcome.follow_up_complete:
             continue

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.models import CaseLog, CaseParty, LogReview, PartyRole
+from cases.models import CaseLog, CaseParty, LogReview, PartyRole, PersonRestriction
 from clinic.models import ClinicReferral
 from foundation.audit.models import AccessRecord
 from foundation.outbox.models import OutboxMessage
@@ -188,6 +188,19 @@ def test_pseudonyms_are_stable_and_keyed(world, settings):
     settings.HUB_EVALUATION_KEY = "another-key"
     third, _ = export_csv(now=NOW)
     assert _rows(third)[0]["case_pseudonym"] != _rows(first)[0]["case_pseudonym"]
+
+
+def test_export_leaves_out_the_cases_of_a_restricted_person(world, information_manager):
+    case, _ = world
+    before, rows_before = export_csv(now=NOW, include_short=True)
+    assert pseudonym("case", case.pk, b"test-only-evaluation-key") in before
+    victim = CaseParty.objects.get(case=case, role=PartyRole.VICTIM).person
+    PersonRestriction.objects.create(
+        person=victim, reason="Objection under s.47", restricted_by=information_manager
+    )
+    after, rows_after = export_csv(now=NOW, include_short=True)
+    assert rows_after == rows_before - 1
+    assert pseudonym("case", case.pk, b"test-only-evaluation-key") not in after
 
 
 def test_export_by_default_of_the_command_marks_short_follow_up(world, tmp_path):
