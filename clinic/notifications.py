@@ -9,26 +9,15 @@ name or anything said about a case (DESIGN.md §4). User actions enqueue the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, send_mass_mail
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from clinic.invitations import build_invitation, meeting_path
 from clinic.models import Action, ClinicMeeting, Invitee
 from foundation.accounts.models import Role, User
+from foundation.lib.mail import send_templated
 from foundation.outbox.services import outbox_handler
-
-
-def _send_templated(template: str, context: Mapping[str, object], emails: Iterable[str]) -> int:
-    recipients = sorted({email for email in emails if email})
-    if not recipients:
-        return 0
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}.txt", context)
-    sender = settings.DEFAULT_FROM_EMAIL
-    return send_mass_mail([(subject, body, sender, [email]) for email in recipients])
 
 
 def _invitees(meeting: ClinicMeeting) -> list[Invitee]:
@@ -72,7 +61,7 @@ def send_agenda_published(*, meeting_id: int) -> None:
         "path": meeting_path(meeting),
         "share_days": settings.HUB_CLINIC_SHARE_DAYS,
     }
-    _send_templated("clinic_agenda_published", context, (user.email for user in users))
+    send_templated("clinic_agenda_published", context, (user.email for user in users))
 
 
 def action_chaser_recipients(action: Action) -> list[str]:
@@ -94,4 +83,4 @@ def send_action_chaser(action: Action, *, number: int) -> int:
         "number": number,
         "path": action.get_absolute_url(),
     }
-    return _send_templated("clinic_action_overdue", context, action_chaser_recipients(action))
+    return send_templated("clinic_action_overdue", context, action_chaser_recipients(action))

@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from foundation.accounts.cover import with_coverers
 from foundation.accounts.models import User
+from foundation.lib.mail import send_templated
 from foundation.outbox.services import outbox_handler
 from legal.models import LegalEvent, OrderFile, Reminder
 from referrals.models import Referral
@@ -35,13 +33,7 @@ TOLD_EVENTS = (
 
 def _send(template: str, context: Mapping[str, object], users: Iterable[User]) -> int:
     """One message per recipient (nobody learns who else was told). Returns how many."""
-    recipients = sorted({user.email for user in users if user.is_active and user.email})
-    if not recipients:
-        return 0
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}.txt", context)
-    sender = settings.DEFAULT_FROM_EMAIL
-    return send_mass_mail([(subject, body, sender, [email]) for email in recipients])
+    return send_templated(template, context, (user.email for user in users if user.is_active))
 
 
 def people_to_tell(file: OrderFile) -> list[User]:

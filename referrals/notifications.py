@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from foundation.accounts.cover import with_coverers
 from foundation.accounts.models import Role, User
+from foundation.lib.mail import send_templated as send_mail_templated
 from foundation.outbox.services import outbox_handler
 from referrals.models import AdviceCategory, AdviceRequest, Referral, SafetyPlan
 
@@ -27,15 +25,9 @@ def send_templated(template: str, context: Mapping[str, object], users: Iterable
     """Render `emails/<template>_subject.txt` and `emails/<template>.txt` and send one message
     per recipient (nobody learns who else was told). Returns how many were sent."""
     # Whoever covers a recipient now is told too (foundation/accounts/cover.py).
-    recipients = sorted(
-        {user.email for user in with_coverers(users) if user.is_active and user.email}
+    return send_mail_templated(
+        template, context, (user.email for user in with_coverers(users) if user.is_active)
     )
-    if not recipients:
-        return 0
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}.txt", context)
-    sender = settings.DEFAULT_FROM_EMAIL
-    return send_mass_mail([(subject, body, sender, [email]) for email in recipients])
 
 
 # --- Recipients -----------------------------------------------------------------------------------

@@ -11,25 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from foundation.accounts.models import Role, User
+from foundation.lib.mail import send_templated as send_mail_templated
 from foundation.outbox.services import outbox_handler
 from training.models import Enrolment, RefreshReminder, Session, Trainee
 
 
 def send_templated(template: str, context: Mapping[str, object], emails: Iterable[str]) -> int:
     """One message per address (nobody learns who else was told). Returns how many were sent."""
-    recipients = sorted({email.strip().lower() for email in emails if email and email.strip()})
-    if not recipients:
-        return 0
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}.txt", context)
-    sender = settings.DEFAULT_FROM_EMAIL
-    return send_mass_mail([(subject, body, sender, [email]) for email in recipients])
+    return send_mail_templated(
+        template, context, (email.strip().lower() for email in emails if email and email.strip())
+    )
 
 
 def _session_context(session: Session) -> dict[str, object]:

@@ -13,10 +13,8 @@ from datetime import datetime, timedelta
 
 import pghistory
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from cases.models import (
@@ -35,6 +33,7 @@ from foundation.accounts.models import Role, User
 from foundation.audit.access import object_type_of
 from foundation.audit.models import AccessRecord
 from foundation.audit.services import record_access
+from foundation.lib.mail import send_templated
 from foundation.outbox.services import enqueue, outbox_handler
 
 MIN_REASON = 10
@@ -136,17 +135,10 @@ def send_break_glass_alert(*, access_id: int) -> None:
     leads = User.objects.filter(is_active=True, roles__contains=[Role.TACTICAL_LEAD])
     auditors = User.objects.filter(is_active=True, roles__contains=[Role.AUDITOR])
     people = with_coverers(list(leads.order_by("pk"))) + list(auditors.order_by("pk"))
-    recipients = sorted({user.email for user in people if user.pk != access.user_id})
     context = {"access": access, "path": break_glass_path()}
-    subject = render_to_string("emails/break_glass_subject.txt", context).strip()
-    body = render_to_string("emails/break_glass.txt", context)
-    for email in recipients:
-        send_mail(
-            subject=subject,
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[email],
-        )
+    send_templated(
+        "break_glass", context, (user.email for user in people if user.pk != access.user_id)
+    )
 
 
 # --- Restricted persons ---------------------------------------------------------------------
@@ -230,23 +222,13 @@ def send_restricted_case_alert(*, case_id: int, log_ids: list[int]) -> None:
     restriction = CaseRestriction.objects.filter(case_id=case_id).select_related("case").first()
     if restriction is None:
         return
-    recipients = sorted(
-        {user.email for user in restriction.members.filter(is_active=True).order_by("pk")}
-    )
     context = {
         "case": restriction.case,
         "path": restriction.case.get_absolute_url(),
         "log_ids": sorted(log_ids),
     }
-    subject = render_to_string("emails/restricted_case_logs_subject.txt", context).strip()
-    body = render_to_string("emails/restricted_case_logs.txt", context)
-    for email in recipients:
-        send_mail(
-            subject=subject,
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[email],
-        )
+    members = restriction.members.filter(is_active=True)
+    send_templated("restricted_case_logs", context, (user.email for user in members))
 
 
 def logs_on_restricted_cases(log_ids: Collection[int]) -> set[int]:

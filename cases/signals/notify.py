@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from foundation.accounts.cover import with_coverers
 from foundation.accounts.models import Role, User
+from foundation.lib.mail import send_templated
 from foundation.outbox.services import enqueue, outbox_handler
 
 # A first import can make hundreds of logs high risk at once: the e-mail lists this many and
@@ -44,18 +42,9 @@ def send_high_risk_alert(*, log_ids: list[int]) -> None:
     restricted = logs_on_restricted_cases(log_ids)
     log_ids = [log_id for log_id in log_ids if log_id not in restricted]
     coordinators = User.objects.filter(is_active=True, roles__contains=[Role.COORDINATOR])
-    recipients = sorted({user.email for user in with_coverers(coordinators.order_by("pk"))})
-    if not recipients or not log_ids:
+    if not log_ids:
         return
     listed = [{"id": log_id, "path": log_path(log_id)} for log_id in log_ids[:MAX_LISTED]]
     context = {"logs": listed, "count": len(log_ids), "more": len(log_ids) - len(listed)}
-    subject = render_to_string("emails/high_risk_log_subject.txt", context).strip()
-    body = render_to_string("emails/high_risk_log.txt", context)
     # One message per coordinator: no one sees the others' addresses.
-    for email in recipients:
-        send_mail(
-            subject=subject,
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[email],
-        )
+    send_templated("high_risk_log", context, (user.email for user in with_coverers(coordinators)))
