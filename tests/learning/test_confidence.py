@@ -26,6 +26,20 @@ def referral(isac, isac_service):
     return ReferralFactory(agency=isac_service, active=True, caseworker=isac)
 
 
+def measure(referral, isac, stage: str, **answers) -> OutcomeMeasure:
+    """An intake (abuse continuing, 2s) or exit (abuse stopped, 4s) with these answers."""
+    intake = stage == "intake"
+    return OutcomeMeasure.objects.create(
+        referral=referral,
+        stage=stage,
+        abuse="continuing" if intake else "stopped",
+        feels_safe=2 if intake else 4,
+        quality_of_life=2 if intake else 4,
+        recorded_by=isac,
+        **answers,
+    )
+
+
 def test_intake_records_confidence_and_what_would_have_helped(client, isac, referral):
     client.force_login(isac)
     url = reverse("referrals:intake_outcome", args=[referral.pk])
@@ -65,23 +79,12 @@ def test_the_confidence_question_must_be_answered(client, isac, referral):
 
 def test_the_evaluation_export_carries_the_scores(settings, referral, isac):
     settings.HUB_EVALUATION_KEY = "test-key"
-    OutcomeMeasure.objects.create(
-        referral=referral,
-        stage="intake",
-        abuse="continuing",
-        feels_safe=2,
-        quality_of_life=2,
-        police_confidence=2,
-        recorded_by=isac,
-    )
-    OutcomeMeasure.objects.create(
-        referral=referral,
-        stage="exit",
-        abuse="stopped",
-        feels_safe=4,
-        quality_of_life=4,
+    measure(referral, isac, "intake", police_confidence=2)
+    measure(
+        referral,
+        isac,
+        "exit",
         confidence_declined=True,
-        recorded_by=isac,
         what_would_have_helped="Free text never leaves in the export.",
     )
     text, _ = export_csv(now=datetime(2030, 1, 1, tzinfo=UTC), include_short=True)
@@ -124,24 +127,8 @@ def test_figures_count_gaps_points_reach_and_confidence(coordinator, isac, refer
     BulletinRecipient.objects.create(
         bulletin=bulletin, user=coordinator, acknowledged_at=now + timedelta(days=20)
     )
-    OutcomeMeasure.objects.create(
-        referral=referral,
-        stage="intake",
-        abuse="continuing",
-        feels_safe=2,
-        quality_of_life=2,
-        police_confidence=2,
-        recorded_by=isac,
-    )
-    OutcomeMeasure.objects.create(
-        referral=referral,
-        stage="exit",
-        abuse="stopped",
-        feels_safe=4,
-        quality_of_life=4,
-        police_confidence=5,
-        recorded_by=isac,
-    )
+    measure(referral, isac, "intake", police_confidence=2)
+    measure(referral, isac, "exit", police_confidence=5)
     first = date(month.year - 1, month.month, 1)
     assert figures.decided_by_month(first, month)[month] == 2
     assert figures.decided_tagged_by_month(first, month)[month] == 1
