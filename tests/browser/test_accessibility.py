@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -27,23 +26,13 @@ from stalking_hub.demo.cases import seed_cases
 from stalking_hub.demo.referrals import seed_referrals
 from stalking_hub.demo.risk import seed_risk_assessments
 from stalking_hub.navigation import items_for
+from tests.browser.checks import AXE, axe_violations, new_context, page_width
 from tests.browser.conftest import sign_in
 from tests.factories.cases import FeedImportFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE_WIDTH = 390
-BLOCKING = ("serious", "critical")
-RUN_AXE = """
-async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations
-    .filter((v) => ["serious", "critical"].includes(v.impact))
-    .map((v) => `${v.impact} ${v.id}: ${v.help} [${v.nodes.slice(0, 3)
-      .map((n) => n.target.join(" ")).join(" | ")}]`);
-}
-"""
 
 
 # The outermost elements that stick out past the screen's edge (to say what to fix).
@@ -74,9 +63,9 @@ class Findings:
             assert response.status == 200, (who, url, response.status)
         where = f"{who} {page.url.split('//', 1)[-1].split('/', 1)[-1]}"
         self.pages += 1
-        for violation in page.evaluate(RUN_AXE):
+        for violation in axe_violations(page):
             self.problems.append(f"{where}: {violation}")
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         if width > PHONE_WIDTH:
             culprits = page.evaluate(WIDEST, PHONE_WIDTH)
             self.problems.append(f"{where}: {width} px wide at {PHONE_WIDTH} px: {culprits}")
@@ -87,12 +76,7 @@ class Findings:
 def phone(browser: Browser):
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `npm ci` (make test does).")
-    context = browser.new_context(
-        locale="en-GB",
-        timezone_id="Europe/London",
-        viewport={"width": PHONE_WIDTH, "height": 844},
-    )
-    context.add_init_script(path=str(AXE))
+    context = new_context(browser, PHONE_WIDTH, height=844)
     page = context.new_page()
     # Generous: the first visit to a page imports its modules; CI machines may be loaded.
     page.set_default_timeout(60_000)

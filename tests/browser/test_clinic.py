@@ -2,10 +2,9 @@
 partner (on a phone-sized screen) sees only the agenda's cases and records research; the
 chair approves the minutes.
 
-Accessibility: each journey calls `check_accessibility(page)` on the pages it visits. axe-core
-comes to tests/browser on branch `sharing`; until it is merged here the hook only checks what
-it can without it (a main landmark, one h1, labelled form fields). When it lands, make
-`check_accessibility` run axe and fail on a serious or critical violation.
+Accessibility: each journey calls `check_accessibility(page)` on the pages it visits: a main
+landmark, one h1, labelled form fields, no serious or critical axe-core violation, and nothing
+wider than the screen (tests/browser/checks.py).
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from clinic.models import AgendaItem, ClinicReferral, Minutes, Research
 from clinic.services.agenda import publish_agenda
 from foundation.outbox.tasks import run_outbox_message
 from stalking_hub.demo.accounts import DEMO_PASSWORD, demo_email, seed_accounts
+from tests.browser.checks import assert_fits_and_accessible
 from tests.browser.conftest import sign_in
 from tests.factories import CaseFactory, PersonFactory
 from tests.factories.clinic import (
@@ -45,6 +45,9 @@ def check_accessibility(page: Page) -> None:
             .map(el => el.name)"""
     )
     assert unlabelled == [], unlabelled
+    viewport = page.viewport_size
+    assert viewport is not None
+    assert_fits_and_accessible(page, viewport["width"])
 
 
 @pytest.fixture(autouse=True)

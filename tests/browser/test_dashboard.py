@@ -6,7 +6,6 @@ nothing is wider than the screen."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,21 +15,11 @@ from cases.models import CaseLog, CaseParty, PartyRole, SignalKind
 from foundation.accounts.models import User
 from stalking_hub.dashboard.summary import refresh_figures
 from stalking_hub.demo.accounts import DEMO_PASSWORD, demo_email, seed_accounts
+from tests.browser.checks import assert_fits_and_accessible, new_context
 from tests.browser.conftest import sign_in
 from tests.factories import CaseFactory, CrimeLogFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-RUN_AXE = """
-async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations
-    .filter((v) => ["serious", "critical"].includes(v.impact))
-    .map((v) => `${v.impact} ${v.id}: ${v.help} [${v.nodes.slice(0, 3)
-      .map((n) => n.target.join(" ")).join(" | ")}]`);
-}
-"""
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -53,21 +42,14 @@ def test_coordinator_follows_a_chart_then_finds_a_case(live_server, browser: Bro
     CaseLog.objects.create(case=case, log=log, added_by=coordinator)
     refresh_figures(now=now)
 
-    context = browser.new_context(
-        locale="en-GB", timezone_id="Europe/London", viewport={"width": width, "height": 900}
-    )
-    if AXE.exists():
-        context.add_init_script(path=str(AXE))
+    context = new_context(browser, width)
     page = context.new_page()
     page.set_default_timeout(15_000)
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
 
     def check() -> None:
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width, f"{page.url} is {scroll}px wide at {width}px"
-        if AXE.exists():
-            assert page.evaluate(RUN_AXE) == [], page.url
+        assert_fits_and_accessible(page, width)
 
     try:
         sign_in(page, live_server.url, demo_email("coordinator"), DEMO_PASSWORD)

@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from stalking_hub.demo.accounts import DEMO_PASSWORD, demo_email, seed_accounts
+from tests.browser.checks import assert_fits_and_accessible, new_context
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,7 +49,6 @@ def test_coordinator_resumes_an_interrupted_import_on_a_phone(
     interrupted, and the coordinator resumes it from its page (390 px wide; axe-core clean
     where it is installed)."""
     from datetime import timedelta
-    from pathlib import Path
 
     from django.utils import timezone
 
@@ -68,23 +68,12 @@ def test_coordinator_resumes_an_interrupted_import_on_a_phone(
     )
     assert sweep.mark_interrupted(now=timezone.now()) == 1
 
-    axe = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-    context = browser.new_context(
-        locale="en-GB", timezone_id="Europe/London", viewport={"width": 390, "height": 844}
-    )
-    if axe.exists():
-        context.add_init_script(path=str(axe))
+    context = new_context(browser, 390, height=844)
     page = context.new_page()
     page.set_default_timeout(20_000)
 
     def check() -> None:
-        assert page.evaluate("document.documentElement.scrollWidth") <= 391, page.url
-        if axe.exists():
-            violations = page.evaluate(
-                "async () => (await axe.run(document)).violations"
-                ".filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id)"
-            )
-            assert violations == [], (page.url, violations)
+        assert_fits_and_accessible(page, 390)
 
     try:
         sign_in(page, live_server.url, demo_email("coordinator"), DEMO_PASSWORD)

@@ -6,7 +6,6 @@ critical violation on any page, and nothing is wider than the screen."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,23 +15,13 @@ from foundation.accounts.models import Agency, User
 from learning.models import BulletinRecipient, LearningPoint, TargetedTraining
 from learning.summary import refresh_gap_summary
 from stalking_hub.demo.accounts import DEMO_PASSWORD, demo_email, seed_accounts
+from tests.browser.checks import assert_fits_and_accessible, new_context
 from tests.browser.conftest import sign_in
 from tests.factories import CaseFactory
 from tests.factories.training import SessionFactory, TeamFactory, TraineeFactory
 from tests.learning.conftest import decided
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-RUN_AXE = """
-async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations
-    .filter((v) => ["serious", "critical"].includes(v.impact))
-    .map((v) => `${v.impact} ${v.id}: ${v.help} [${v.nodes.slice(0, 3)
-      .map((n) => n.target.join(" ")).join(" | ")}]`);
-}
-"""
 
 
 def _world() -> None:
@@ -73,19 +62,12 @@ def test_gap_report_to_training_to_a_bulletin_a_champion_acknowledges(
     live_server, browser: Browser, width
 ):
     _world()
-    context = browser.new_context(
-        locale="en-GB", timezone_id="Europe/London", viewport={"width": width, "height": 900}
-    )
-    if AXE.exists():
-        context.add_init_script(path=str(AXE))
+    context = new_context(browser, width)
     page = context.new_page()
     page.set_default_timeout(15_000)
 
     def check() -> None:
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width, f"{page.url} is {scroll}px wide at {width}px"
-        if AXE.exists():
-            assert page.evaluate(RUN_AXE) == [], page.url
+        assert_fits_and_accessible(page, width)
 
     try:
         sign_in(page, live_server.url, demo_email("coordinator"), DEMO_PASSWORD)

@@ -9,7 +9,6 @@ project's package.json), have no serious or critical violation.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -19,20 +18,11 @@ from cases.models import CaseParty, PartyRole
 from foundation.outbox.tasks import run_outbox_message
 from legal.models import FileState, OrderFile
 from stalking_hub.demo.accounts import DEMO_PASSWORD, demo_email, seed_accounts
+from tests.browser.checks import AXE, assert_fits_and_accessible, new_context
 from tests.browser.conftest import sign_in
 from tests.factories import CaseFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-RUN_AXE = """
-async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations
-    .filter((v) => ["serious", "critical"].includes(v.impact))
-    .map((v) => `${v.impact} ${v.id}: ${v.help}`);
-}
-"""
 
 
 @pytest.fixture(autouse=True)
@@ -43,21 +33,14 @@ def no_broker(monkeypatch):
 @pytest.fixture
 def context(browser: Browser, request) -> Iterator[object]:
     width = request.param
-    ctx = browser.new_context(
-        locale="en-GB", timezone_id="Europe/London", viewport={"width": width, "height": 900}
-    )
-    if AXE.exists():
-        ctx.add_init_script(path=str(AXE))
+    ctx = new_context(browser, width)
     yield ctx, width
     ctx.close()
 
 
 def check(page, width: int) -> None:
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} is {scroll}px wide at {width}px"
+    assert_fits_and_accessible(page, width)
     expect(page.locator("h1")).to_have_count(1)
-    if AXE.exists():
-        assert page.evaluate(RUN_AXE) == [], page.url
 
 
 @pytest.mark.parametrize("context", [1280, 390], indirect=True)

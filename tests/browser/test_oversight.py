@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -25,20 +24,12 @@ from foundation.accounts.models import Role
 from oversight.checklist import ensure_checklist
 from oversight.models import Direction, OversightReview
 from stalking_hub.demo.accounts import DEMO_PASSWORD, demo_email, seed_accounts
+from tests.browser.checks import AXE, assert_fits_and_accessible, new_context
 from tests.browser.conftest import sign_in
 from tests.factories import CaseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-RUN_AXE = """
-async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations
-    .filter((v) => ["serious", "critical"].includes(v.impact))
-    .map((v) => `${v.impact} ${v.id}: ${v.help}`);
-}
-"""
 DIRECTION = "Download the victim's phone and preserve the messages before the handset is replaced."
 
 
@@ -46,13 +37,7 @@ class Session:
     """One signed-in user in their own browser context, at the journey's width."""
 
     def __init__(self, browser: Browser, base_url: str, width: int, local_part: str) -> None:
-        self.context = browser.new_context(
-            locale="en-GB",
-            timezone_id="Europe/London",
-            viewport={"width": width, "height": 900},
-        )
-        if AXE.exists():
-            self.context.add_init_script(path=str(AXE))
+        self.context = new_context(browser, width)
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
         self.width = width
@@ -72,10 +57,7 @@ class Session:
 
     def check(self) -> None:
         """The page fits the screen and, with axe-core installed, has no serious violation."""
-        width = self.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= self.width, f"{self.page.url} is {width}px wide at {self.width}px"
-        if AXE.exists():
-            assert self.page.evaluate(RUN_AXE) == [], self.page.url
+        assert_fits_and_accessible(self.page, self.width)
 
     def close(self) -> None:
         self.context.close()

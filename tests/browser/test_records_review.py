@@ -6,7 +6,6 @@ Each page is checked with axe-core (no serious or critical violation) and fits t
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,20 +15,11 @@ from cases.models import Case
 from foundation.records.models import RecordReview, Tombstone
 from foundation.records.services import dispose_queued, list_due_reviews
 from stalking_hub.demo.accounts import DEMO_PASSWORD, demo_email, seed_accounts
+from tests.browser.checks import AXE, assert_fits_and_accessible, new_context
 from tests.browser.conftest import sign_in
 from tests.factories import CaseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-RUN_AXE = """
-async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations
-    .filter((v) => ["serious", "critical"].includes(v.impact))
-    .map((v) => `${v.impact} ${v.id}: ${v.help}`);
-}
-"""
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -43,19 +33,14 @@ def test_review_retain_and_dispose(browser: Browser, live_server, width):
     listed = list_due_reviews(now=timezone.now())
     assert listed.listed == 3
 
-    context = browser.new_context(
-        locale="en-GB", timezone_id="Europe/London", viewport={"width": width, "height": 900}
-    )
-    context.add_init_script(path=str(AXE))
+    context = new_context(browser, width)
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
 
     def check() -> None:
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width, f"{page.url} is {scroll}px wide at {width}px"
-        assert page.evaluate(RUN_AXE) == [], page.url
+        assert_fits_and_accessible(page, width)
 
     sign_in(page, live_server.url, demo_email("records"), DEMO_PASSWORD)
     nav = page.get_by_role("navigation", name="Main")

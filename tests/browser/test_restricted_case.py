@@ -16,7 +16,8 @@ from playwright.sync_api import Browser, expect
 
 from cases.models import BreakGlassAccess, CaseRestriction
 from stalking_hub.demo.accounts import seed_accounts
-from tests.browser.test_oversight import AXE, Session
+from tests.browser.checks import AXE
+from tests.browser.test_oversight import Session
 from tests.factories import CaseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

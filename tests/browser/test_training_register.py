@@ -1,8 +1,7 @@
 """A trainer records a session held yesterday, imports its register, resolves nothing by hand
 yet, and sees the team's compliance change; the compliance page also reads at 390 px.
-
-(No axe-core check here: the axe-core tooling arrives with another branch; this journey gets
-the same check once it is merged.)
+axe-core finds no serious or critical violation on the team page (desktop) or the compliance
+page (phone).
 """
 
 from datetime import timedelta
@@ -13,6 +12,7 @@ from playwright.sync_api import expect
 
 from foundation.accounts.models import Agency
 from stalking_hub.demo.accounts import DEMO_PASSWORD, demo_email, seed_accounts
+from tests.browser.checks import assert_fits_and_accessible
 from tests.browser.conftest import sign_in
 from tests.factories.training import CourseFactory, RequirementFactory, TeamFactory, TraineeFactory
 from tests.training.sheets import csv_bytes
@@ -85,9 +85,10 @@ def test_trainer_creates_a_session_imports_a_register_and_sees_compliance_change
     )
     expect(states.get_by_role("row").filter(has_text="Ola Operator")).to_contain_text("Current")
     assert Enrolment.objects.filter(status="did_not_attend").count() == 1
+    assert_fits_and_accessible(page, 1280)
 
     # The compliance page fits a phone's width (its tables scroll inside themselves).
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/training/compliance/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Training compliance")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_fits_and_accessible(page, 390)
