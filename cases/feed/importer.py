@@ -25,10 +25,11 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import F
 from django.utils import timezone
 
+from cases.feed.digests import StoredDigests, load_stored_digests
 from cases.feed.evaluation import Evaluator, evaluate_left_marked, mark
 from cases.feed.parsing import FeedReader, Format, detect_format
 from cases.feed.prescan import check_decodable
-from cases.feed.schema import FeedUnreadable, ParsedRecord, RawBatch
+from cases.feed.schema import FeedUnreadable, ParsedRecord, RawBatch, RawRecord
 from cases.feed.staging import STAGE_SQL, changed_rows, stage_batch, upsert_staged
 from cases.models import FeedImport, FeedImportError
 from cases.phases import phase
@@ -136,6 +137,11 @@ def run_import(
             # digest to compare with. Only a shortcut: a log another import inserts meanwhile
             # is found by the upsert as it always is (its values compared, nothing lost).
             check_digests = _holds_logs()
+            # Every stored digest, read once (cases/feed/digests.py); None: ask per batch.
+            stored: StoredDigests | None = None
+            if check_digests:
+                with phase("digests"):
+                    stored = load_stored_digests()
             # Logs a stopped import committed but did not evaluate (cases.feed.evaluation).
             evaluate_left_marked(now=now)
             # In the caller's transaction (tests) another connection would not see the batches.
@@ -152,6 +158,7 @@ def run_import(
                         bytes_read=bytes_read,
                         now=now,
                         check_digests=check_digests,
+                        stored=stored,
                         before_rewrite=evaluator.wait,
                     )
                     # Committed with its marks: evaluated from here on, overlapping the next.
@@ -410,23 +417,30 @@ def _import_batch(
     bytes_read: int,
     now: datetime,
     check_digests: bool = True,
+    stored: StoredDigests | None = None,
     before_rewrite: Callable[[], None] | None = None,
 ) -> list[int]:
     """Import one batch in one transaction; returns the ids of the logs it created or
     changed, marked in the same transaction for their evaluation (cases.feed.evaluation)."""
     records = [raw for raw in raw_batch.records if raw.row > resume_after]
     errors = [e for e in raw_batch.errors if e.row is not None and e.row > resume_after]
+    last_row = max(raw_batch.last_row, resume_after)
+    # Records whose raw digest matches the one stored for their key are unchanged: they
+    # are counted without being converted or written (docs/log-feed.md).
+    with phase("digests"):
+        to_convert = _rows_to_convert(records, check_digests, stored)
+    if to_convert is not None and not to_convert and not errors:
+        # An unchanged stretch of a re-import: nothing to stage, only the progress to save.
+        with phase("commit"):
+            _advance(feed_import, last_row=last_row, bytes_read=bytes_read, unchanged=len(records))
+        return []
     # "commit": what the phases inside do not count (the errors, the progress, the commit
     # with its deferred foreign-key checks).
     with phase("commit"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(STAGE_SQL)
-        # Records whose raw digest matches the one stored for their key are unchanged: they
-        # are counted without being converted or written (docs/log-feed.md).
-        with phase("digests"):
-            if check_digests:
+        if to_convert is None:
+            with phase("digests"):
                 to_convert = changed_rows(cursor, records)
-            else:
-                to_convert = {raw.row for raw in records}
         parsed: list[tuple[ParsedRecord, bytes]] = []
         with phase("convert"):
             for raw in records:
@@ -461,7 +475,7 @@ def _import_batch(
         mark(cursor, outcome.changed_ids)
         _advance(
             feed_import,
-            last_row=max(raw_batch.last_row, resume_after),
+            last_row=last_row,
             bytes_read=bytes_read,
             created=outcome.created,
             updated=outcome.updated,
@@ -469,6 +483,19 @@ def _import_batch(
             rejected=len({error.row for error in errors}),
         )
     return outcome.changed_ids
+
+
+def _rows_to_convert(
+    records: list[RawRecord], check_digests: bool, stored: StoredDigests | None
+) -> set[int] | None:
+    """The rows that are new or changed: all of them into a table without logs, else those
+    whose digest is not among the stored ones; None when the stored digests were not read up
+    front (too many to hold), and Postgres is asked per batch."""
+    if not check_digests:
+        return {raw.row for raw in records}
+    if stored is None:
+        return None
+    return {raw.row for raw in records if raw.digest not in stored}
 
 
 def _holds_logs() -> bool:

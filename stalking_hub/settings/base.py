@@ -366,6 +366,9 @@ HUB_FEED_STALE_HOURS: int = env.int("HUB_FEED_STALE_HOURS", default=26)
 HUB_FEED_MAX_FILE_ATTEMPTS: int = env.int("HUB_FEED_MAX_FILE_ATTEMPTS", default=3)
 if HUB_FEED_MAX_FILE_ATTEMPTS < 1:
     raise ImproperlyConfigured("HUB_FEED_MAX_FILE_ATTEMPTS must be at least 1.")
+# A re-import reads every stored digest once (16 bytes a log) up to this many logs; above it,
+# Postgres is asked per batch (cases/feed/digests.py).
+HUB_FEED_DIGEST_PRELOAD_LIMIT: int = env.int("HUB_FEED_DIGEST_PRELOAD_LIMIT", default=4_000_000)
 HUB_HEALTH_WORKER_CACHE_SECONDS: int = env.int("HUB_HEALTH_WORKER_CACHE_SECONDS", default=15)
 # How long writing an access record may wait for a lock or run (ms). Past it the page is not
 # served (503): a blocked audit table must fail closed in a second, not hang every page.
