@@ -13,8 +13,11 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --no-install-project
+# Bytecode compiled once here: with PYTHONDONTWRITEBYTECODE every process would otherwise
+# compile its imports again at start (about 1.5 s for each worker and each import command).
+RUN uv sync --frozen --no-dev --no-install-project --compile-bytecode
 COPY . .
+RUN python -m compileall -q /app
 
 # collectstatic needs settings but no secrets or database: build-time placeholders only.
 RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \

@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	@scripts/ensure-python.sh $(PYTHON_VERSION)
 	@scripts/ensure-pdf-libs.sh
 	@python$(PYTHON_VERSION) -m uv --version >/dev/null 2>&1 || python$(PYTHON_VERSION) -m pip install --quiet uv
-	python$(PYTHON_VERSION) -m uv sync --frozen --python "$$(command -v python$(PYTHON_VERSION))"
+	python$(PYTHON_VERSION) -m uv sync --frozen --compile-bytecode --python "$$(command -v python$(PYTHON_VERSION))"
 	@[ -f .env ] || { cp .env.example .env && echo "Created .env for local development (DEBUG=true)."; }
 	@touch $@
 

@@ -15,7 +15,8 @@ import hashlib
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, Final
@@ -29,7 +30,7 @@ from cases.feed.digests import StoredDigests, load_stored_digests
 from cases.feed.evaluation import Evaluator, evaluate_left_marked, mark
 from cases.feed.parsing import FeedReader, Format, detect_format
 from cases.feed.prescan import check_decodable
-from cases.feed.schema import FeedUnreadable, ParsedRecord, RawBatch, RawRecord
+from cases.feed.schema import FeedUnreadable, ParsedRecord, RawBatch, RawRecord, RowError
 from cases.feed.staging import STAGE_SQL, changed_rows, stage_batch, upsert_staged
 from cases.models import FeedImport, FeedImportError
 from cases.phases import phase
@@ -41,6 +42,9 @@ BATCH_SIZE: Final = 10_000
 # Batches split ahead of the one being written (memory: READ_AHEAD + 1 batches at most;
 # one batch ahead already overlaps the reading with the writing).
 READ_AHEAD: Final = 1
+# A re-import's changed rows are gathered over at most this many read batches before they
+# are written (progress is saved, and a stopped import resumes, per write).
+STRETCH_BATCHES: Final = 20
 # Below this many written rows an import leaves statistics to autovacuum.
 ANALYZE_MIN_ROWS: Final = 20_000
 CHECKSUM_CHUNK: Final = 1 << 20
@@ -146,31 +150,38 @@ def run_import(
             evaluate_left_marked(now=now)
             # In the caller's transaction (tests) another connection would not see the batches.
             evaluator = Evaluator(now=now, overlap=not connection.in_atomic_block)
+
+            def write(stretch: _Stretch) -> None:
+                written = _write_stretch(
+                    feed_import, reader, stretch, now=now, before_rewrite=evaluator.wait
+                )
+                # Committed with its marks: evaluated from here on, overlapping the next.
+                evaluator.add(written)
+                with phase("analyze"):
+                    statistics.note_written(len(written))
+                # With DEBUG on, Django keeps every statement's text (up to 9,000); an import
+                # batch's carry its 10,000 ids, ~1 MB a batch, so a million-row import held
+                # ~150 MB of them by its end. Keep the last batch's only.
+                connection.queries_log.clear()
+                if on_progress:
+                    on_progress(feed_import)
+
             try:
-                for raw_batch, bytes_read in _timed(
-                    _read_ahead(reader, handle, batch_size=batch_size), "read"
+                stretch = _Stretch(last_row=resume_after)
+
+                def classify(raw_batch: RawBatch) -> set[int] | None:
+                    with phase("digests"):
+                        return _rows_to_convert(raw_batch.records, check_digests, stored)
+
+                for raw_batch, bytes_read, to_convert in _timed(
+                    _read_ahead(reader, handle, batch_size=batch_size, classify=classify), "read"
                 ):
-                    written = _import_batch(
-                        feed_import,
-                        reader,
-                        raw_batch,
-                        resume_after,
-                        bytes_read=bytes_read,
-                        now=now,
-                        check_digests=check_digests,
-                        stored=stored,
-                        before_rewrite=evaluator.wait,
-                    )
-                    # Committed with its marks: evaluated from here on, overlapping the next.
-                    evaluator.add(written)
-                    with phase("analyze"):
-                        statistics.note_written(len(written))
-                    # With DEBUG on, Django keeps every statement's text (up to 9,000); an
-                    # import batch's carry its 10,000 ids, ~1 MB a batch, so a million-row
-                    # import held ~150 MB of them by its end. Keep the last batch's only.
-                    connection.queries_log.clear()
-                    if on_progress:
-                        on_progress(feed_import)
+                    stretch.take(raw_batch, resume_after, bytes_read, to_convert)
+                    if stretch.ready(batch_size):
+                        write(stretch)
+                        stretch = _Stretch(last_row=stretch.last_row)
+                if stretch.batches:
+                    write(stretch)
                 evaluator.finish()
             except BaseException:
                 # The batches committed so far are evaluated if the database allows it; else
@@ -302,10 +313,16 @@ def _timed[T](items: Iterator[T], name: str) -> Iterator[T]:
         yield item  # type: ignore[misc]
 
 
-def _read_ahead(
-    reader: FeedReader, handle: BinaryIO, *, batch_size: int
-) -> Iterator[tuple[RawBatch, int]]:
-    """Split the next batch in a second thread while this one waits on Postgres.
+def _read_ahead[T](
+    reader: FeedReader,
+    handle: BinaryIO,
+    *,
+    batch_size: int,
+    classify: Callable[[RawBatch], T],
+) -> Iterator[tuple[RawBatch, int, T]]:
+    """Split the next batch in a second thread while this one waits on Postgres, and
+    `classify` it there (which of its rows are unchanged): in the thread that made the
+    batch, the two do not take turns at the interpreter with the import's thread.
 
     The reading thread only reads the file (no database), so every write stays on the
     caller's connection and transaction. At most READ_AHEAD batches wait in memory.
@@ -316,7 +333,7 @@ def _read_ahead(
     def read() -> None:
         try:
             for raw_batch in reader.raw_batches(batch_size):
-                item = (raw_batch, handle.tell())
+                item = (raw_batch, handle.tell(), classify(raw_batch))
                 while not stop.is_set():
                     try:
                         batches.put(item, timeout=0.5)
@@ -408,32 +425,74 @@ class TableStatistics:
         self.pending = 0
 
 
-def _import_batch(
+@dataclass
+class _Stretch:
+    """The rows read since the last write, written in one transaction: the records to
+    convert, the rows rejected in stage one, how many were unchanged, how far the file was
+    read. A re-import's few changed rows are gathered over up to STRETCH_BATCHES read
+    batches, so a 1%-changed file is written in a few batches instead of one per 10,000
+    rows; a stopped import resumes after the last stretch written."""
+
+    last_row: int
+    records: list[RawRecord] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    # The rows to convert, or None when Postgres is asked (one read batch only, then).
+    to_convert: set[int] | None = field(default_factory=set)
+    unchanged: int = 0
+    bytes_read: int = 0
+    batches: int = 0
+
+    def take(
+        self, raw_batch: RawBatch, resume_after: int, bytes_read: int, to_convert: set[int] | None
+    ) -> None:
+        """Add a read batch; `to_convert`: its rows that are new or changed (None: not known,
+        Postgres is asked). Records whose raw digest matches the one stored for their key are
+        unchanged: they are counted without being converted or written (docs/log-feed.md)."""
+        records = [raw for raw in raw_batch.records if raw.row > resume_after]
+        self.errors += [e for e in raw_batch.errors if e.row is not None and e.row > resume_after]
+        if to_convert is not None and len(records) < len(raw_batch.records):
+            to_convert = {row for row in to_convert if row > resume_after}
+        if to_convert is None or self.to_convert is None:
+            self.to_convert = None
+            self.records += records
+        else:
+            self.to_convert |= to_convert
+            self.records += [raw for raw in records if raw.row in to_convert]
+            self.unchanged += len(records) - len(to_convert)
+        self.last_row = max(raw_batch.last_row, resume_after)
+        self.bytes_read = bytes_read
+        self.batches += 1
+
+    def ready(self, batch_size: int) -> bool:
+        return (
+            self.to_convert is None
+            or len(self.records) + len(self.errors) >= batch_size
+            or self.batches >= STRETCH_BATCHES
+        )
+
+
+def _write_stretch(
     feed_import: FeedImport,
     reader: FeedReader,
-    raw_batch: RawBatch,
-    resume_after: int,
+    stretch: _Stretch,
     *,
-    bytes_read: int,
     now: datetime,
-    check_digests: bool = True,
-    stored: StoredDigests | None = None,
     before_rewrite: Callable[[], None] | None = None,
 ) -> list[int]:
-    """Import one batch in one transaction; returns the ids of the logs it created or
+    """Write one stretch in one transaction; returns the ids of the logs it created or
     changed, marked in the same transaction for their evaluation (cases.feed.evaluation)."""
-    records = [raw for raw in raw_batch.records if raw.row > resume_after]
-    errors = [e for e in raw_batch.errors if e.row is not None and e.row > resume_after]
-    last_row = max(raw_batch.last_row, resume_after)
-    # Records whose raw digest matches the one stored for their key are unchanged: they
-    # are counted without being converted or written (docs/log-feed.md).
-    with phase("digests"):
-        to_convert = _rows_to_convert(records, check_digests, stored)
-    if to_convert is not None and not to_convert and not errors:
+    records, errors, to_convert = stretch.records, list(stretch.errors), stretch.to_convert
+    if not records and not errors:
         # An unchanged stretch of a re-import: nothing to stage, only the progress to save.
         with phase("commit"):
-            _advance(feed_import, last_row=last_row, bytes_read=bytes_read, unchanged=len(records))
+            _advance(
+                feed_import,
+                last_row=stretch.last_row,
+                bytes_read=stretch.bytes_read,
+                unchanged=stretch.unchanged,
+            )
         return []
+    unchanged = stretch.unchanged
     # "commit": what the phases inside do not count (the errors, the progress, the commit
     # with its deferred foreign-key checks).
     with phase("commit"), transaction.atomic(), connection.cursor() as cursor:
@@ -441,6 +500,7 @@ def _import_batch(
         if to_convert is None:
             with phase("digests"):
                 to_convert = changed_rows(cursor, records)
+            unchanged += len(records) - len(to_convert)
         parsed: list[tuple[ParsedRecord, bytes]] = []
         with phase("convert"):
             for raw in records:
@@ -475,18 +535,18 @@ def _import_batch(
         mark(cursor, outcome.changed_ids)
         _advance(
             feed_import,
-            last_row=last_row,
-            bytes_read=bytes_read,
+            last_row=stretch.last_row,
+            bytes_read=stretch.bytes_read,
             created=outcome.created,
             updated=outcome.updated,
-            unchanged=outcome.unchanged + len(records) - len(to_convert),
+            unchanged=outcome.unchanged + unchanged,
             rejected=len({error.row for error in errors}),
         )
     return outcome.changed_ids
 
 
 def _rows_to_convert(
-    records: list[RawRecord], check_digests: bool, stored: StoredDigests | None
+    records: Sequence[RawRecord], check_digests: bool, stored: StoredDigests | None
 ) -> set[int] | None:
     """The rows that are new or changed: all of them into a table without logs, else those
     whose digest is not among the stored ones; None when the stored digests were not read up
@@ -495,7 +555,7 @@ def _rows_to_convert(
         return {raw.row for raw in records}
     if stored is None:
         return None
-    return {raw.row for raw in records if raw.digest not in stored}
+    return stored.rows_to_convert(records)
 
 
 def _holds_logs() -> bool:

@@ -332,3 +332,49 @@ def test_same_values_written_differently_are_unchanged_and_then_skipped(
 def test_flags_with_quotes_backslashes_and_spaces_survive_the_bulk_path(tmp_path):
     import_json(write(tmp_path, HEADER + row("K1", flags='HATE CRIME;A"B;C\\D;DA')))
     assert CrimeLog.objects.get(reference="K1").flags == ["HATE CRIME", 'A"B', "C\\D", "DA"]
+
+
+def test_a_reimports_changed_rows_are_written_together_and_resume_after_the_last_write(
+    tmp_path, monkeypatch
+):
+    """A re-import gathers its few changed rows over several read batches (a stretch) and
+    writes them in one transaction; a stop part-way loses only the stretch being written."""
+    from cases.feed import importer
+    from cases.feed.parsing import FeedReader
+
+    refs = [f"S{n}" for n in range(1, 11)]
+    import_json(write(tmp_path, HEADER + "".join(row(ref) for ref in refs)))
+    changed = {"S3", "S8"}
+    text = HEADER + "".join(row(ref, status="closed" if ref in changed else "open") for ref in refs)
+    path = write(tmp_path, text, "v2.csv")
+
+    # Whole stretches: the two changed rows in one write, not one write per read batch.
+    monkeypatch.setattr(importer, "STRETCH_BATCHES", 2)
+    writes = []
+    original = FeedReader.convert
+
+    def stop_at_row_8(self, raw):
+        if raw.row == 8:
+            raise RuntimeError("worker killed")
+        return original(self, raw)
+
+    monkeypatch.setattr(FeedReader, "convert", stop_at_row_8)
+    feed_import = create_feed_import(path=path, origin=FeedImport.Origin.COMMAND)
+    with pytest.raises(RuntimeError):
+        run_import(feed_import, batch_size=2, on_progress=lambda progress: writes.append(1))
+    feed_import.refresh_from_db()
+    # Rows 1-4 (read batches 1 and 2) were written as one stretch; rows 5-8 were not.
+    assert (len(writes), feed_import.rows_processed) == (1, 4)
+    assert (feed_import.updated, feed_import.unchanged) == (1, 3)
+    assert CrimeLog.objects.get(reference="S3").status == "closed"
+    assert CrimeLog.objects.get(reference="S8").status == "open"
+
+    monkeypatch.setattr(FeedReader, "convert", original)
+    monkeypatch.setattr(importer, "STRETCH_BATCHES", 20)
+    run_import(feed_import, batch_size=2, on_progress=lambda progress: writes.append(1))
+    feed_import.refresh_from_db()
+    assert feed_import.status == FeedImport.Status.DONE
+    assert len(writes) == 2  # rows 5-10 in one stretch
+    assert (feed_import.created, feed_import.updated, feed_import.unchanged) == (0, 2, 8)
+    assert CrimeLog.objects.get(reference="S8").status == "closed"
+    assert CrimeLog.pgh_event_model.objects.count() == 2

@@ -107,7 +107,7 @@ def test_an_unavailable_database_is_retried_with_back_off_for_as_long_as_it_last
     def database_down(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(importer, "_import_batch", database_down)
+    monkeypatch.setattr(importer, "_write_stretch", database_down)
     delays = []
     for failures in range(1, 9):
         before = timezone.now()

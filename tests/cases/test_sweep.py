@@ -178,7 +178,7 @@ def test_a_failed_import_is_tried_again_a_lease_after_it_failed(tmp_path, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("a bug met on this file")
 
-    monkeypatch.setattr(importer, "_import_batch", broken)
+    monkeypatch.setattr(importer, "_write_stretch", broken)
     with pytest.raises(RuntimeError):
         importer.run_import(feed_import)
     feed_import.refresh_from_db()
