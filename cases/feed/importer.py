@@ -15,7 +15,7 @@ import hashlib
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -167,19 +167,19 @@ def run_import(
                     on_progress(feed_import)
 
             try:
-                stretch = _Stretch(last_row=resume_after)
+                stretch = _Stretch(last_row=resume_after, ask=check_digests)
 
-                def classify(raw_batch: RawBatch) -> set[int] | None:
+                def classify(raw_batch: RawBatch) -> list[RawRecord]:
                     with phase("digests"):
-                        return _rows_to_convert(raw_batch.records, check_digests, stored)
+                        return _candidates(raw_batch.records, check_digests, stored)
 
-                for raw_batch, bytes_read, to_convert in _timed(
+                for raw_batch, bytes_read, candidates in _timed(
                     _read_ahead(reader, handle, batch_size=batch_size, classify=classify), "read"
                 ):
-                    stretch.take(raw_batch, resume_after, bytes_read, to_convert)
+                    stretch.take(raw_batch, resume_after, bytes_read, candidates)
                     if stretch.ready(batch_size):
                         write(stretch)
-                        stretch = _Stretch(last_row=stretch.last_row)
+                        stretch = _Stretch(last_row=stretch.last_row, ask=check_digests)
                 if stretch.batches:
                     write(stretch)
                 evaluator.finish()
@@ -427,47 +427,44 @@ class TableStatistics:
 
 @dataclass
 class _Stretch:
-    """The rows read since the last write, written in one transaction: the records to
-    convert, the rows rejected in stage one, how many were unchanged, how far the file was
-    read. A re-import's few changed rows are gathered over up to STRETCH_BATCHES read
-    batches, so a 1%-changed file is written in a few batches instead of one per 10,000
+    """The rows read since the last write, written in one transaction: the records that may
+    be new or changed, the rows rejected in stage one, how many were unchanged, how far the
+    file was read. A re-import's few such rows are gathered over up to STRETCH_BATCHES read
+    batches, so a 1%-changed file is written in a few transactions instead of one per 10,000
     rows; a stopped import resumes after the last stretch written."""
 
     last_row: int
+    # Whether Postgres is asked which records are new or changed (the stored digests did not
+    # tell: cases/feed/digests.py); False into a table without logs, where all are new.
+    ask: bool
     records: list[RawRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-    # The rows to convert, or None when Postgres is asked (one read batch only, then).
-    to_convert: set[int] | None = field(default_factory=set)
     unchanged: int = 0
     bytes_read: int = 0
     batches: int = 0
 
     def take(
-        self, raw_batch: RawBatch, resume_after: int, bytes_read: int, to_convert: set[int] | None
+        self,
+        raw_batch: RawBatch,
+        resume_after: int,
+        bytes_read: int,
+        candidates: list[RawRecord],
     ) -> None:
-        """Add a read batch; `to_convert`: its rows that are new or changed (None: not known,
-        Postgres is asked). Records whose raw digest matches the one stored for their key are
-        unchanged: they are counted without being converted or written (docs/log-feed.md)."""
-        records = [raw for raw in raw_batch.records if raw.row > resume_after]
+        """Add a read batch, of which only `candidates` may be new or changed: the others'
+        raw digests match the ones stored for their keys, so they are counted unchanged
+        without being converted or written (docs/log-feed.md)."""
+        taken = [raw for raw in candidates if raw.row > resume_after]
+        after = sum(1 for raw in raw_batch.records if raw.row > resume_after)
+        self.records += taken
+        self.unchanged += after - len(taken)
         self.errors += [e for e in raw_batch.errors if e.row is not None and e.row > resume_after]
-        if to_convert is not None and len(records) < len(raw_batch.records):
-            to_convert = {row for row in to_convert if row > resume_after}
-        if to_convert is None or self.to_convert is None:
-            self.to_convert = None
-            self.records += records
-        else:
-            self.to_convert |= to_convert
-            self.records += [raw for raw in records if raw.row in to_convert]
-            self.unchanged += len(records) - len(to_convert)
         self.last_row = max(raw_batch.last_row, resume_after)
         self.bytes_read = bytes_read
         self.batches += 1
 
     def ready(self, batch_size: int) -> bool:
-        return (
-            self.to_convert is None
-            or len(self.records) + len(self.errors) >= batch_size
-            or self.batches >= STRETCH_BATCHES
+        return len(self.records) + len(self.errors) >= batch_size or (
+            self.batches >= STRETCH_BATCHES
         )
 
 
@@ -481,7 +478,7 @@ def _write_stretch(
 ) -> list[int]:
     """Write one stretch in one transaction; returns the ids of the logs it created or
     changed, marked in the same transaction for their evaluation (cases.feed.evaluation)."""
-    records, errors, to_convert = stretch.records, list(stretch.errors), stretch.to_convert
+    records, errors = stretch.records, list(stretch.errors)
     if not records and not errors:
         # An unchanged stretch of a re-import: nothing to stage, only the progress to save.
         with phase("commit"):
@@ -497,10 +494,12 @@ def _write_stretch(
     # with its deferred foreign-key checks).
     with phase("commit"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(STAGE_SQL)
-        if to_convert is None:
+        if stretch.ask:
             with phase("digests"):
                 to_convert = changed_rows(cursor, records)
             unchanged += len(records) - len(to_convert)
+        else:
+            to_convert = {raw.row for raw in records}
         parsed: list[tuple[ParsedRecord, bytes]] = []
         with phase("convert"):
             for raw in records:
@@ -545,17 +544,15 @@ def _write_stretch(
     return outcome.changed_ids
 
 
-def _rows_to_convert(
-    records: Sequence[RawRecord], check_digests: bool, stored: StoredDigests | None
-) -> set[int] | None:
-    """The rows that are new or changed: all of them into a table without logs, else those
-    whose digest is not among the stored ones; None when the stored digests were not read up
-    front (too many to hold), and Postgres is asked per batch."""
-    if not check_digests:
-        return {raw.row for raw in records}
-    if stored is None:
-        return None
-    return stored.rows_to_convert(records)
+def _candidates(
+    records: list[RawRecord], check_digests: bool, stored: StoredDigests | None
+) -> list[RawRecord]:
+    """The records that may be new or changed: all of them into a table without logs (all
+    new) or without the stored digests in memory (too many: Postgres is asked about all),
+    else those whose digest the stored ones do not account for."""
+    if not check_digests or stored is None:
+        return records
+    return stored.candidates(records)
 
 
 def _holds_logs() -> bool:

@@ -134,6 +134,7 @@ WITH ins AS (
          %(import_id)s, %(import_id)s, %(now)s, %(now)s, '{{}}', false, 'not_flagged',
          feed_digest
     FROM feed_stage WHERE log_id IS NULL
+   ORDER BY row  -- ids in the feed's order: a re-import follows the stored digests in it
   ON CONFLICT (source, reference) DO NOTHING
   RETURNING id, source, reference)
 UPDATE feed_stage s SET log_id = ins.id, is_new = true

@@ -1,4 +1,5 @@
-"""The stored digests read once at the start of a re-import (cases/feed/digests.py)."""
+"""The stored digests read once at the start of a re-import (cases/feed/digests.py): rows
+whose digest is found are unchanged; the others are candidates Postgres is asked about."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import hashlib
 import pytest
 from django.db import connection
 
-from cases.feed.digests import StoredDigests, load_stored_digests
+from cases.feed.digests import WINDOW, StoredDigests, load_stored_digests
+from cases.feed.schema import RawRecord
 from cases.models import CrimeLog
 from tests.factories import CrimeLogFactory
 
@@ -16,44 +18,91 @@ def digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-def test_a_stored_digest_is_found_and_any_other_is_not():
-    stored = StoredDigests.of(digest(f"row {n}") for n in range(1000))
-    assert len(stored) == 1000
-    assert all(digest(f"row {n}") in stored for n in range(1000))
-    assert not any(digest(f"row {n}") in stored for n in range(1000, 2000))
+def records(names: list[str]) -> list[RawRecord]:
+    return [
+        RawRecord(row, "rms", name, digest(name), name, None)  # type: ignore[arg-type]
+        for row, name in enumerate(names, start=1)
+    ]
 
 
-def test_digests_sharing_their_first_half_are_told_apart_by_the_second():
-    # A 64-bit collision of the first halves: rare, but the lookup must not stop at it.
-    first = bytes(range(8))
-    shared = [first + bytes([n]) * 8 for n in (3, 7, 250)]
-    stored = StoredDigests.of([*shared, b"\xff" * 16, b"\x00" * 16])
-    assert all(one in stored for one in shared)
-    assert first + bytes([5]) * 8 not in stored
-    assert first + b"\xff" * 8 not in stored
-    assert b"\xff" * 16 in stored and b"\x00" * 16 in stored
+def stored(names: list[str]) -> StoredDigests:
+    return StoredDigests.of([digest(name) for name in names])
 
 
-def test_an_empty_set_holds_nothing():
-    assert digest("anything") not in StoredDigests.of([])
+def candidates(digests: StoredDigests, names: list[str], batch: int = 4) -> list[str]:
+    """Feed the names through in batches, as the import does; the candidates' names."""
+    rows = records(names)
+    found: list[str] = []
+    for start in range(0, len(rows), batch):
+        found += [raw.reference for raw in digests.candidates(rows[start : start + batch])]
+    return found
+
+
+STORED = [f"log {n}" for n in range(200)]
+
+
+def test_a_file_as_stored_has_no_candidates():
+    assert candidates(stored(STORED), STORED) == []
+
+
+def test_a_changed_row_is_a_candidate_and_the_rows_after_it_still_line_up():
+    names = [*STORED[:10], "log 10, changed", *STORED[11:]]
+    assert candidates(stored(STORED), names) == ["log 10, changed"]
+
+
+def test_a_new_row_in_the_middle_and_at_the_end_are_candidates():
+    names = [*STORED[:50], "new in the middle", *STORED[50:], "new at the end"]
+    assert candidates(stored(STORED), names) == ["new in the middle", "new at the end"]
+
+
+def test_rows_missing_from_the_file_are_skipped_over():
+    names = STORED[:20] + STORED[20 + WINDOW // 2 :]
+    assert candidates(stored(STORED), names) == []
+
+
+def test_a_jump_further_than_the_window_costs_one_candidate_then_lines_up_again():
+    # Another file's logs lie between: the first row after the jump is asked about, the
+    # second is looked for among all the stored digests and found, and the rest follow.
+    names = STORED[:10] + STORED[10 + 2 * WINDOW :]
+    assert candidates(stored(STORED), names) == [STORED[10 + 2 * WINDOW]]
+
+
+def test_a_file_in_another_order_is_imported_right_just_slower():
+    names = list(reversed(STORED))
+    found = candidates(stored(STORED), names)
+    assert set(found) <= set(STORED)
+    assert len(found) <= len(STORED) // 2  # every other row is found by the search of all
+
+
+def test_a_digest_straddling_two_stored_ones_is_not_found():
+    first, second = digest("a"), digest("b")
+    straddling = first[8:] + second[:8]
+    digests = StoredDigests.of([first, second])
+    assert [raw.digest for raw in digests.candidates(records(["a"]))] == []
+    ghost = [RawRecord(2, "rms", "x", straddling, "x", None)]  # type: ignore[arg-type]
+    assert digests.candidates(ghost) == ghost
+
+
+def test_nothing_stored_makes_every_row_a_candidate():
+    assert candidates(StoredDigests.of([]), STORED[:5]) == STORED[:5]
 
 
 @pytest.mark.django_db
-def test_the_logs_digests_are_read_sorted_from_the_database():
-    logs = CrimeLogFactory.create_batch(5)
-    digests = [digest(log.reference) for log in logs]
-    for log, value in zip(logs, digests, strict=True):
-        CrimeLog.objects.filter(pk=log.pk).update(feed_digest=value)
+def test_the_logs_digests_are_read_in_id_order_from_the_database():
+    logs = sorted(CrimeLogFactory.create_batch(5), key=lambda log: log.pk)
+    for log in logs:
+        CrimeLog.objects.filter(pk=log.pk).update(feed_digest=digest(log.reference))
     CrimeLogFactory(feed_digest=None)  # entered by hand: no digest, never unchanged
 
-    stored = load_stored_digests()
-    assert stored is not None
-    assert len(stored) == 5
-    assert all(value in stored for value in digests)
+    loaded = load_stored_digests()
+    assert loaded is not None
+    assert len(loaded) == 5
+    # In id order, the file's rows follow the stored digests one by one.
+    assert loaded.candidates(records([log.reference for log in logs])) == []
 
 
 @pytest.mark.django_db
-def test_above_the_limit_nothing_is_read_and_the_import_asks_per_batch(settings):
+def test_above_the_limit_nothing_is_read_and_postgres_is_asked(settings):
     CrimeLogFactory(feed_digest=digest("one"))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cases_crimelog")

@@ -60,9 +60,9 @@ def write(tmp_path: Path, text: str, name: str = "feed.csv", encoding: str = "ut
 @pytest.fixture(params=["digests read up front", "digests asked per batch", "snapshot missed"])
 def digest_paths(request, monkeypatch):
     """The three ways a re-import tells unchanged rows (cases/feed/digests.py): the stored
-    digests read once; too many to read, Postgres asked per batch; and a snapshot that
-    missed the logs (another import wrote them meanwhile), every row converted and the
-    upsert finding nothing to change."""
+    digests read once and followed; too many to read, Postgres asked about every row; and a
+    snapshot that missed the logs (another import wrote them meanwhile), every row a
+    candidate that Postgres is asked about."""
     from cases.feed import importer
     from cases.feed.digests import StoredDigests
 
@@ -302,7 +302,7 @@ def test_unchanged_records_are_skipped_by_digest_without_conversion(
         write(tmp_path, HEADER + row("F1") + row("F2", status="closed") + row("F3"), "v2.csv")
     )
     assert (result["updated"], result["unchanged"]) == (1, 2)
-    assert converted == ([1, 2, 3] if digest_paths == "snapshot missed" else [2])
+    assert converted == [2]
 
 
 def test_same_values_written_differently_are_unchanged_and_then_skipped(
@@ -326,7 +326,7 @@ def test_same_values_written_differently_are_unchanged_and_then_skipped(
     monkeypatch.setattr(FeedReader, "convert", counting)
     result = import_json(write(tmp_path, text, "uk-dates-again.csv"))
     assert result["unchanged"] == 1
-    assert converted == ([1] if digest_paths == "snapshot missed" else [])
+    assert converted == []
 
 
 def test_flags_with_quotes_backslashes_and_spaces_survive_the_bulk_path(tmp_path):
@@ -378,3 +378,10 @@ def test_a_reimports_changed_rows_are_written_together_and_resume_after_the_last
     assert (feed_import.created, feed_import.updated, feed_import.unchanged) == (0, 2, 8)
     assert CrimeLog.objects.get(reference="S8").status == "closed"
     assert CrimeLog.pgh_event_model.objects.count() == 2
+
+
+def test_new_logs_are_numbered_in_the_feeds_order(tmp_path):
+    """A re-import follows the stored digests in id order (cases/feed/digests.py)."""
+    refs = [f"N{n:02d}" for n in (7, 3, 9, 1, 5, 8, 2, 6, 4)]
+    import_json(write(tmp_path, HEADER + "".join(row(ref) for ref in refs)))
+    assert list(CrimeLog.objects.order_by("pk").values_list("reference", flat=True)) == refs
