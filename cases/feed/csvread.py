@@ -31,6 +31,7 @@ from cases.feed.schema import (
     Layout,
     ParsedRecord,
     RawBatch,
+    RawItem,
     RawRecord,
     RowError,
 )
@@ -92,18 +93,14 @@ class CsvReading(RecordConverter):
         seen = self._seen
         decoder = self._decoder
         # Names the loop below uses per row, bound locally.
-        new_hasher, raw_record, quoted_lead, has_nul = (
-            self._hasher().copy,
-            RawRecord,
-            _quoted_lead,
-            _has_nul,
-        )
+        new_hasher, quoted_lead, has_nul = (self._hasher().copy, _quoted_lead, _has_nul)
         line_limit, reference_limit, source_limit = (
             CSV_FIELD_SIZE,
             _REFERENCE_LIMIT,
             _SOURCE_LIMIT,
         )
-        records: list[RawRecord] = []
+        # Each record as a tuple; RawBatch makes RawRecords of those asked for.
+        records: list[RawItem] = []
         errors = self._drain_notices()
         room = batch_size - len(errors)  # records that still fit in this batch
         row = 0
@@ -138,15 +135,11 @@ class CsvReading(RecordConverter):
                                 row += 1
                                 hasher = new_hasher()
                                 hasher.update(text.encode())
-                                records.append(
-                                    raw_record(
-                                        row, source, reference, hasher.digest(), text, layout
-                                    )
-                                )
+                                records.append((row, source, reference, hasher.digest(), text))
                                 if len(records) < room:
                                     continue
                                 self.rows = row
-                                yield RawBatch(records, errors, row)
+                                yield RawBatch(None, errors, row, items=records, layout=layout)
                                 records, errors, room = [], [], batch_size
                                 continue
                 # Any other row is cut in full, as the one-pass API does.
@@ -169,16 +162,16 @@ class CsvReading(RecordConverter):
                         if isinstance(raw, list):
                             errors.extend(raw)
                         else:
-                            records.append(raw)
+                            records.append((raw.row, raw.source, raw.reference, raw.digest, text))
                 room = batch_size - len(errors)
                 if len(records) >= room:
                     self.rows = row
-                    yield RawBatch(records, errors, row)
+                    yield RawBatch(None, errors, row, items=records, layout=layout)
                     records, errors, room = [], [], batch_size
         finally:
             self.rows = row
         if records or errors:
-            yield RawBatch(records, errors, row)
+            yield RawBatch(None, errors, row, items=records, layout=layout)
 
     def _raw_cells(
         self, row: int, text: str, cells: list[str], layout: Layout

@@ -30,8 +30,6 @@ import psycopg
 from django.conf import settings
 from django.db import connection, transaction
 
-from cases.feed.schema import RawRecord
-
 DIGEST_SIZE: Final = 16
 # After a row that is not the next stored one, the next rows are looked for this many
 # digests ahead (rows deleted from the file, a changed row), then in all of them once per
@@ -65,15 +63,14 @@ class StoredDigests:
     def __len__(self) -> int:
         return self._count
 
-    def candidates(self, records: Sequence[RawRecord]) -> list[RawRecord]:
-        """The records whose digest was not found: new, changed, or moved. Records are
-        passed in file order, batch after batch."""
-        digests = [raw.digest for raw in records]
+    def candidates(self, digests: list[bytes]) -> list[int]:
+        """The positions of the digests that were not found: their rows are new, changed,
+        or moved. Digests are passed in file order, batch after batch."""
         start = self._next * DIGEST_SIZE
         if self._blob[start : start + DIGEST_SIZE * len(digests)] == b"".join(digests):
             self._next += len(digests)  # the whole batch as stored: unchanged
             return []
-        return [records[index] for index in self._follow(digests)]
+        return self._follow(digests)
 
     def _follow(self, digests: list[bytes]) -> list[int]:
         blob, at = self._blob, self._next
