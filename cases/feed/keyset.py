@@ -29,6 +29,11 @@ class KeySet:
     def __len__(self) -> int:
         return self._count
 
+    @property
+    def capacity(self) -> int:
+        """Slots in the table (at most three quarters of them are used)."""
+        return len(self._table)
+
     def __contains__(self, key: int) -> bool:
         key = key or 1
         table, mask = self._table, self._mask
@@ -57,9 +62,17 @@ class KeySet:
     def add(self, key: int) -> None:
         self.add_new(key)
 
-    def _grow(self) -> None:
+    def reserve(self, keys: int) -> None:
+        """Make room for `keys` keys in all, at once (no-op if there is room already)."""
+        size = len(self._table)
+        while keys > size * 3 // 4:
+            size *= 2
+        if size > len(self._table):
+            self._grow(size)
+
+    def _grow(self, size: int = 0) -> None:
         old = self._table
-        size = len(old) * 2
+        size = size or len(old) * 2
         table = array("q", bytes(8 * size))
         mask = size - 1
         for key in old:

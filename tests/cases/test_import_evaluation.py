@@ -100,6 +100,39 @@ def test_the_key_set_is_a_set_of_64_bit_hashes():
     assert hash(("rms", "NS/not-there")) not in keys
 
 
+def test_room_reserved_in_the_key_set_keeps_every_key_and_the_rule():
+    keys = KeySet()
+    first = [hash(("rms", f"NS/{n}")) for n in range(5_000)]
+    for value in first:
+        keys.add_new(value)
+    keys.reserve(300_000)
+    assert all(value in keys for value in first)
+    assert not keys.add_new(first[0])
+    later = [hash(("rms", f"NS/{n}")) for n in range(5_000, 300_000)]
+    assert all(keys.add_new(value) for value in later)
+    assert len(keys) == 300_000
+    keys.reserve(10)  # less than it holds: nothing changes
+    assert len(keys) == 300_000
+    assert all(value in keys for value in later)
+
+
+def test_a_file_import_reserves_room_for_its_rows_after_the_first_batch(tmp_path):
+    from cases.feed.parsing import FeedReader
+
+    rows = 80_000  # more than the key set's first table holds (65,536 slots)
+    path = write(tmp_path, HEADER + "".join(row(f"R{n}") for n in range(rows)))
+    with path.open("rb") as handle:
+        reader = FeedReader(handle, fmt="csv", now=NOW)
+        batches = reader.raw_batches(10_000)
+        next(batches)
+        reserved = reader._seen.capacity
+        # Room for the whole file after its first batch, three quarters full at most ...
+        assert reserved * 3 // 4 >= rows
+        assert sum(len(batch) for batch in batches) == rows - 10_000
+        # ... so the table never had to grow while the rest was read.
+        assert reader._seen.capacity == reserved
+
+
 @pytest.mark.django_db
 def test_keys_with_backslashes_and_tabs_are_unchanged_when_imported_again(tmp_path):
     # The digest check sends the keys in COPY's text format, which escapes these.
