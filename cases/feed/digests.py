@@ -30,7 +30,8 @@ import psycopg
 from django.conf import settings
 from django.db import connection, transaction
 
-DIGEST_SIZE: Final = 16
+from cases.feed.convert import DIGEST_SIZE
+
 # After a row that is not the next stored one, the next rows are looked for this many
 # digests around (rows left out of the file, a row inserted), then, from the third miss in a
 # row, in all of them once per run of misses (the file jumps elsewhere in the stored order).
@@ -48,10 +49,6 @@ SELECT string_agg(feed_digest, ''::bytea ORDER BY id)
  GROUP BY id >> 13
  ORDER BY id >> 13
 """
-# The planner's row count (kept by the import's ANALYZE): a count(*) would read the table.
-_ESTIMATE_SQL: Final = (
-    "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'cases_crimelog'::regclass"
-)
 
 
 class StoredDigests:
@@ -136,13 +133,13 @@ class StoredDigests:
         return -1
 
 
-def load_stored_digests(limit: int | None = None) -> StoredDigests | None:
-    """Every stored digest, or None when there are more than the limit (ask per batch)."""
+def load_stored_digests(estimate: int, limit: int | None = None) -> StoredDigests | None:
+    """Every stored digest, or None when there are more than the limit (ask per batch).
+
+    `estimate`: the planner's count of logs (`TableStatistics.known`, which the import's
+    ANALYZE keeps true); a count(*) would read the whole table."""
     if limit is None:
         limit = settings.HUB_FEED_DIGEST_PRELOAD_LIMIT
-    with connection.cursor() as cursor:
-        cursor.execute(_ESTIMATE_SQL)
-        estimate = int(cursor.fetchone()[0])
     if estimate > limit:
         return None
     # Sized once from the estimate, filled in place, then cut to what was read. Streamed

@@ -149,7 +149,7 @@ def run_import(
             stored: StoredDigests | None = None
             if check_digests:
                 with phase("digests"):
-                    stored = load_stored_digests()
+                    stored = load_stored_digests(statistics.known)
             # Logs a stopped import committed but did not evaluate (cases.feed.evaluation).
             evaluate_left_marked(now=now)
             # In the caller's transaction (tests) another connection would not see the batches.
@@ -525,15 +525,12 @@ def _write_stretch(
         cursor.execute(STAGE_SQL)
         if stretch.ask:
             with phase("digests"):
-                to_convert = changed_rows(cursor, records)
-            unchanged += len(records) - len(to_convert)
-        else:
-            to_convert = {raw.row for raw in records}
+                changed = changed_rows(cursor, records)
+            unchanged += len(records) - len(changed)
+            records = [raw for raw in records if raw.row in changed]
         parsed: list[tuple[ParsedRecord, bytes]] = []
         with phase("convert"):
             for raw in records:
-                if raw.row not in to_convert:
-                    continue
                 result = reader.convert(raw)
                 if isinstance(result, ParsedRecord):
                     parsed.append((result, raw.digest))

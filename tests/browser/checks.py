@@ -28,7 +28,10 @@ async () => {
       .map((n) => n.target.join(" ")).join(" | ")}]`);
 }
 """
-PAGE_WIDTH = "document.documentElement.scrollWidth"
+WIDTH_WHEN_SETTLED = (
+    "() => document.readyState === 'complete' && document.body !== null"
+    " && document.documentElement.scrollWidth"
+)
 SETTLED = "() => document.readyState === 'complete' && document.body !== null"
 
 
@@ -49,8 +52,10 @@ def settle(page: Page) -> None:
 
 
 def page_width(page: Page) -> int:
-    settle(page)
-    return int(page.evaluate(PAGE_WIDTH))
+    """The document's width, polled until a loaded document has one (a null element while
+    a navigation swaps documents is waited out, not read)."""
+    page.wait_for_load_state("load")
+    return int(page.wait_for_function(WIDTH_WHEN_SETTLED).json_value())
 
 
 def axe_violations(page: Page) -> list[str]:

@@ -67,9 +67,9 @@ def digest_paths(request, monkeypatch):
     from cases.feed.digests import StoredDigests
 
     if request.param == "digests asked per batch":
-        monkeypatch.setattr(importer, "load_stored_digests", lambda: None)
+        monkeypatch.setattr(importer, "load_stored_digests", lambda estimate: None)
     elif request.param == "snapshot missed":
-        monkeypatch.setattr(importer, "load_stored_digests", lambda: StoredDigests.of([]))
+        monkeypatch.setattr(importer, "load_stored_digests", lambda estimate: StoredDigests.of([]))
     return request.param
 
 
