@@ -128,6 +128,7 @@ print(json.dumps({"main": totals(), "background": background_totals()}))
 PHASES = (
     "read",
     "digests",
+    "duplicates",
     "convert",
     "stage",
     "upsert",

@@ -135,10 +135,12 @@ class RecordConverter:
         check_nul: bool,
         *,
         check_duplicate: bool = True,
+        known_duplicate: bool = False,
     ) -> ParsedRecord | list[RowError]:
         """One row's cells to a record, or to the list of reasons it is rejected.
 
         `check_duplicate` False: stage one already applied the duplicate rule to the row.
+        `known_duplicate`: the caller found its key on an earlier row (a readable key).
         """
         values: dict[str, object] = {}
         # The loop runs for every cell of a million-row file: the plain-text kinds are
@@ -172,14 +174,12 @@ class RecordConverter:
         if not reference:
             if "reference" not in bad:
                 errors.append(RowError(row, "reference", "reference is missing"))
+        elif known_duplicate and "source" not in bad:
+            errors.append(_duplicate_error(row))
         elif check_duplicate and "source" not in bad:
             key = hash((source, reference))
             if key in self._seen:
-                errors.append(
-                    RowError(
-                        row, "reference", "the same source and reference appear on an earlier row"
-                    )
-                )
+                errors.append(_duplicate_error(row))
             else:
                 self._seen.add(key)
         if values.get("recorded_at") is None and "recorded_at" not in bad:
@@ -370,3 +370,7 @@ def _width_error(row: int, count: int, width: int) -> RowError:
 
 def _key_twice(row: int, name: str) -> RowError:
     return RowError(row, name, f"{name} is given twice (keys are case-insensitive)")
+
+
+def _duplicate_error(row: int) -> RowError:
+    return RowError(row, "reference", "the same source and reference appear on an earlier row")

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import BinaryIO, Final, Literal, cast
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
@@ -33,7 +33,14 @@ from cases.feed.evaluation import Evaluator, evaluate_left_marked, mark
 from cases.feed.parsing import FeedReader, Format, detect_format
 from cases.feed.prescan import check_decodable
 from cases.feed.schema import FeedUnreadable, ParsedRecord, RawBatch, RawRecord, RowError
-from cases.feed.staging import STAGE_SQL, changed_rows, stage_batch, upsert_staged
+from cases.feed.staging import (
+    STAGE_SQL,
+    changed_rows,
+    keys_met_before,
+    stage_batch,
+    start_earlier_keys,
+    upsert_staged,
+)
 from cases.models import FeedImport, FeedImportError
 from cases.phases import phase
 from foundation.accounts.models import User
@@ -145,6 +152,10 @@ def run_import(
             # digest to compare with. Only a shortcut: a log another import inserts meanwhile
             # is found by the upsert as it always is (its values compared, nothing lost).
             check_digests = _holds_logs()
+            # There too, the duplicate-key rule across batches is held in Postgres, not in
+            # the reader's memory (staging.start_earlier_keys): the import's memory stays flat
+            # in the file's size. A re-import keeps the file's keys in memory.
+            earlier_keys = _EarlierKeys() if not check_digests else None
             # Every stored digest, read once (cases/feed/digests.py); None: ask per batch.
             stored: StoredDigests | None = None
             if check_digests:
@@ -173,14 +184,26 @@ def run_import(
             try:
                 stretch = _Stretch(last_row=resume_after, ask=check_digests)
 
-                def classify(raw_batch: RawBatch) -> list[RawRecord]:
+                def classify(raw_batch: RawBatch) -> tuple[list[RawRecord], set[int]]:
                     with phase("digests"):
-                        return _candidates(raw_batch, check_digests, stored)
+                        candidates = _candidates(raw_batch, check_digests, stored)
+                    if earlier_keys is None:
+                        return candidates, set()
+                    with phase("duplicates"):
+                        return candidates, earlier_keys.rows_met_before(raw_batch)
 
-                for raw_batch, bytes_read, candidates in _timed(
-                    _read_ahead(reader, handle, batch_size=batch_size, classify=classify), "read"
+                for raw_batch, bytes_read, (candidates, met) in _timed(
+                    _read_ahead(
+                        reader,
+                        handle,
+                        batch_size=batch_size,
+                        classify=classify,
+                        keys="file" if earlier_keys is None else "batch",
+                    ),
+                    "read",
                 ):
-                    stretch.take(raw_batch, resume_after, bytes_read, candidates)
+                    repeated = _repeated(reader, candidates, met, resume_after)
+                    stretch.take(raw_batch, resume_after, bytes_read, candidates, repeated)
                     if stretch.ready(batch_size):
                         write(stretch)
                         stretch = _Stretch(last_row=stretch.last_row, ask=check_digests)
@@ -344,20 +367,23 @@ def _read_ahead[T](
     *,
     batch_size: int,
     classify: Callable[[RawBatch], T],
+    keys: Literal["file", "batch"] = "file",
 ) -> Iterator[tuple[RawBatch, int, T]]:
     """Split the next batch in a second thread while this one waits on Postgres, and
-    `classify` it there (which of its rows are unchanged): in the thread that made the
-    batch, the two do not take turns at the interpreter with the import's thread.
+    `classify` it there (which of its rows are unchanged, which keys an earlier batch had):
+    in the thread that made the batch, the two do not take turns at the interpreter with
+    the import's thread.
 
-    The reading thread only reads the file (no database), so every write stays on the
-    caller's connection and transaction. At most READ_AHEAD batches wait in memory.
+    The reading thread writes nothing the import keeps (its own connection, if `classify`
+    opens one, holds only a temporary table, closed with the thread), so every write stays
+    on the caller's connection and transaction. At most READ_AHEAD batches wait in memory.
     """
     batches: queue.Queue[object] = queue.Queue(maxsize=READ_AHEAD)
     stop = threading.Event()
 
     def read() -> None:
         try:
-            for raw_batch in reader.raw_batches(batch_size):
+            for raw_batch in reader.raw_batches(batch_size, keys=keys):
                 item = (raw_batch, handle.tell(), classify(raw_batch))
                 while not stop.is_set():
                     try:
@@ -370,6 +396,8 @@ def _read_ahead[T](
             batches.put(_DONE)
         except BaseException as exc:  # handed to the consumer, which re-raises it
             batches.put(exc)
+        finally:
+            connection.close()  # the thread's own, if classify opened one
 
     thread = threading.Thread(target=read, name="feed-reader", daemon=True)
     thread.start()
@@ -474,18 +502,23 @@ class _Stretch:
         resume_after: int,
         bytes_read: int,
         candidates: list[RawRecord],
+        repeated: dict[int, list[RowError]] | None = None,
     ) -> None:
         """Add a read batch, of which only `candidates` may be new or changed: the others'
         raw digests match the ones stored for their keys, so they are counted unchanged
-        without being converted or written (docs/log-feed.md)."""
+        without being converted or written (docs/log-feed.md). `repeated`: the errors of
+        the candidates, by row, whose key an earlier batch had (_repeated)."""
         taken = [raw for raw in candidates if raw.row > resume_after]
         after = (
             len(raw_batch)
             if not resume_after
             else sum(1 for row in raw_batch.rows if row > resume_after)
         )
-        self.records += taken
         self.unchanged += after - len(taken)
+        if repeated:
+            taken = [raw for raw in taken if raw.row not in repeated]
+            self.errors += [error for errors in repeated.values() for error in errors]
+        self.records += taken
         self.errors += [e for e in raw_batch.errors if e.row is not None and e.row > resume_after]
         self.last_row = max(raw_batch.last_row, resume_after)
         self.bytes_read = bytes_read
@@ -568,6 +601,48 @@ def _write_stretch(
             rejected=len({error.row for error in errors}),
         )
     return outcome.changed_ids
+
+
+class _EarlierKeys:
+    """Into a table without logs, on the reader thread: the keys of the batches read so far,
+    held in Postgres (staging.start_earlier_keys). On the thread's own connection, not the
+    import's: it writes only its private temporary table, and the round trip (~60 ms for
+    10,000 keys, mostly the index's inserts) overlaps the import's thread writing the
+    previous batch instead of adding to it."""
+
+    def __init__(self) -> None:
+        self._started = False
+
+    def rows_met_before(self, raw_batch: RawBatch) -> set[int]:
+        """Add the batch's keys (all of them, even before the row an import resumes after:
+        they count for the rows after it); return the rows whose key an earlier batch had."""
+        with connection.cursor() as cursor:
+            if not self._started:
+                start_earlier_keys(cursor)
+                self._started = True
+            keys = raw_batch.keys
+            met = keys_met_before(cursor, keys)
+        # With DEBUG on, Django keeps each statement's text: 200 KB of keys a batch, 20 MB
+        # by the end of a million rows (the import's thread clears its own per batch).
+        connection.queries_log.clear()
+        if not met:
+            return set()
+        return {raw.row for raw, key in zip(raw_batch.records, keys, strict=True) if key in met}
+
+
+def _repeated(
+    reader: FeedReader, candidates: list[RawRecord], met: set[int], resume_after: int
+) -> dict[int, list[RowError]]:
+    """The errors, by row, of the candidates whose key an earlier batch had (`met`): those
+    the one-pass API gives the row, its duplicate error among them."""
+    if not met:
+        return {}
+    with phase("convert"):
+        return {
+            raw.row: cast(list[RowError], reader.convert(raw, duplicate=True))
+            for raw in candidates
+            if raw.row in met and raw.row > resume_after
+        }
 
 
 def _candidates(

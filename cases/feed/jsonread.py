@@ -153,7 +153,13 @@ class JsonLinesReading(RecordConverter):
         return layout
 
     def _convert_json(
-        self, row: int, obj: dict[str, object], layout: Layout, *, check_duplicate: bool = True
+        self,
+        row: int,
+        obj: dict[str, object],
+        layout: Layout,
+        *,
+        check_duplicate: bool = True,
+        known_duplicate: bool = False,
     ) -> ParsedRecord | list[RowError]:
         """One object (whose layout has no key given twice) to a record, or to the list of
         reasons it is rejected."""
@@ -187,6 +193,7 @@ class JsonLinesReading(RecordConverter):
             parties,
             True,
             check_duplicate=check_duplicate,
+            known_duplicate=known_duplicate,
         )
 
     def _json_layout(self, keys: tuple[str, ...]) -> Layout:

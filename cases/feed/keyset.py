@@ -62,6 +62,13 @@ class KeySet:
     def add(self, key: int) -> None:
         self.add_new(key)
 
+    def clear(self) -> None:
+        """Forget every key, back to the starting size."""
+        self._table = array("q", bytes(8 * _START))
+        self._mask = _START - 1
+        self._limit = _START * 3 // 4
+        self._count = 0
+
     def reserve(self, keys: int) -> None:
         """Make room for `keys` keys in all, at once (no-op if there is room already)."""
         size = len(self._table)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
-from typing import BinaryIO, Final, cast
+from typing import BinaryIO, Final, Literal, cast
 
 from cases.feed.convert import FUTURE_MARGIN
 from cases.feed.csvread import (
@@ -118,7 +118,9 @@ class FeedReader(CsvReading, JsonLinesReading):
         self._start()
         return self._iter_csv() if self.fmt == "csv" else self._iter_jsonl()
 
-    def raw_batches(self, batch_size: int) -> Iterator[RawBatch]:
+    def raw_batches(
+        self, batch_size: int, *, keys: Literal["file", "batch"] = "file"
+    ) -> Iterator[RawBatch]:
         """Stage one: the file's rows, split and keyed but not converted, in file order, in
         batches of about `batch_size` records and errors together (a batch ends with the
         row that fills it, so that row's errors may take it a little over).
@@ -130,12 +132,24 @@ class FeedReader(CsvReading, JsonLinesReading):
         error the one-pass API reports for that row. Every other row is a RawRecord: pass
         it to convert() for the rest of the checks and its ParsedRecord.
         Raises FeedUnreadable as iteration does.
+
+        `keys="batch"`: the duplicate rule within each batch only, its keys forgotten once
+        the next batch is asked for; the caller applies it across batches (RawBatch.keys,
+        convert(duplicate=True)), so the reader's memory does not grow with the file.
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self._start()
         batches = self._raw_csv(batch_size) if self.fmt == "csv" else self._raw_jsonl(batch_size)
+        if keys == "batch":
+            return self._forgetting_keys(batches)
         return self._reserving_keys(batches)
+
+    def _forgetting_keys(self, batches: Iterator[RawBatch]) -> Iterator[RawBatch]:
+        # Cleared when the next batch is asked for, before its first row is read.
+        for batch in batches:
+            yield batch
+            self._seen.clear()
 
     def _reserving_keys(self, batches: Iterator[RawBatch]) -> Iterator[RawBatch]:
         """After the first batch, make room in the key set for the rows the rest of the file
@@ -161,21 +175,34 @@ class FeedReader(CsvReading, JsonLinesReading):
         # rows may be shorter than the rest.
         return int(size / consumed * self.rows * 1.25)
 
-    def convert(self, raw: RawRecord) -> ParsedRecord | list[RowError]:
+    def convert(self, raw: RawRecord, *, duplicate: bool = False) -> ParsedRecord | list[RowError]:
         """Stage two: exactly what the one-pass API gives for the row of `raw`, one of this
         reader's records: its ParsedRecord, or the list of RowErrors that reject it.
 
         May be called at any time after raw_batches() produced `raw`, for any subset of
-        the records, in any order; the duplicate rule was already applied in stage one.
+        the records, in any order; the duplicate rule was already applied in stage one,
+        unless `duplicate`: the caller found the key on an earlier row (raw_batches with
+        keys="batch"), and the row is rejected with the errors the one-pass API gives it.
         """
         data = raw.data
         if type(data) is str:
             cells = _record_cells(data)
             return self._convert(
-                raw.row, cells, raw.layout, [], None, self._decoder.saw_nul, check_duplicate=False
+                raw.row,
+                cells,
+                raw.layout,
+                [],
+                None,
+                self._decoder.saw_nul,
+                check_duplicate=False,
+                known_duplicate=duplicate,
             )
         return self._convert_json(
-            raw.row, cast(dict[str, object], data), raw.layout, check_duplicate=False
+            raw.row,
+            cast(dict[str, object], data),
+            raw.layout,
+            check_duplicate=False,
+            known_duplicate=duplicate,
         )
 
     def _start(self) -> None:

@@ -231,6 +231,14 @@ class RawBatch:
             return [item[3] for item in self._items]
         return [raw.digest for raw in self._records]
 
+    @property
+    def keys(self) -> list[int]:
+        """The duplicate rule's key of each record, in order: hash((source, reference)), as
+        the reader that made the batch computed it (in this process)."""
+        if self._records is None:
+            return [hash((item[1], item[2])) for item in self._items]
+        return [hash((raw.source, raw.reference)) for raw in self._records]
+
     def pick(self, indexes: list[int]) -> list[RawRecord]:
         """The records at these positions (made RawRecords only now, for a CSV batch)."""
         if self._records is not None:

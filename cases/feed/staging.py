@@ -19,6 +19,7 @@ from cases.feed.schema import ParsedRecord, RawRecord
 from cases.names import normalise_name
 from cases.phases import phase
 from cases.services import people
+from cases.signals.database import int_array
 
 # Optional log columns, in bitmask order. recorded_at is required, so always present.
 OPTIONAL: Final = (
@@ -411,3 +412,43 @@ def upsert_staged(
     return UpsertOutcome(
         created=created, updated=updated, unchanged=unchanged, changed_ids=list(changed_ids)
     )
+
+
+# The keys of the batches before the current one, for an import that keeps only the current
+# batch's in memory (FeedReader.raw_batches(keys="batch")): one temporary table, emptied when
+# an import starts on the connection (a pooled connection outlives its borrower).
+EARLIER_KEYS_SQL: Final = """
+CREATE TEMP TABLE IF NOT EXISTS feed_earlier_key (key bigint PRIMARY KEY);
+TRUNCATE feed_earlier_key
+"""
+
+# Adds a batch's keys; returns those an earlier batch added. A batch's keys are distinct (its
+# reader applied the duplicate rule within it).
+EARLIER_KEYS_ADD_SQL: Final = """
+WITH batch(key) AS (SELECT unnest(%s::bigint[])),
+added AS (
+  INSERT INTO feed_earlier_key (key) SELECT key FROM batch ON CONFLICT DO NOTHING RETURNING key)
+SELECT key FROM batch EXCEPT SELECT key FROM added
+"""
+
+
+def start_earlier_keys(cursor: Any) -> None:
+    """Hold the duplicate-key rule across an import's batches in Postgres instead of the
+    import's memory (FeedReader.raw_batches(keys="batch")): a first import of a million rows
+    held 16 MB of keys in a KeySet, the one part of its peak that grew with the file
+    (bench/README.md). Into a table without logs every row is converted and written anyway,
+    and one more statement a batch (~60 ms for 10,000 keys, on the reader thread) hides
+    behind the writing; a re-import, which skips its unchanged rows without a round trip,
+    keeps the whole file's keys in memory. The keys are the reader's 64-bit hashes, so the
+    rule is the same, and the rows found are rejected with the same errors
+    (FeedReader.convert(duplicate=True))."""
+    cursor.execute(EARLIER_KEYS_SQL)
+
+
+def keys_met_before(cursor: Any, keys: list[int]) -> set[int]:
+    """Add one batch's keys (of every row whose key could be read, new within the batch);
+    return those an earlier batch of the import had added."""
+    if not keys:
+        return set()
+    cursor.execute(EARLIER_KEYS_ADD_SQL, [int_array(keys)])
+    return {key for (key,) in cursor.fetchall()}

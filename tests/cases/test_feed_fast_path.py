@@ -7,9 +7,11 @@ record's digest must change whenever its conversion could.
 import csv
 import hashlib
 import io
+import itertools
 import json
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 import pytest
 
@@ -48,13 +50,24 @@ def two_stage(
     source: str = "rms",
     now: datetime = NOW,
     convert_late: bool = False,
+    keys: Literal["file", "batch"] = "file",
 ) -> tuple[FeedReader, list[Item], list[RowError], list[RawBatch]]:
     """raw_batches + convert on every raw record, in the same form as one_pass; the rows of
-    each batch merged in row order. `convert_late`: convert only once stage one is done."""
+    each batch merged in row order. `convert_late`: convert only once stage one is done.
+    `keys="batch"`: the duplicate rule across batches applied here, as the importer applies
+    it with Postgres (RawBatch.keys, convert(duplicate=True))."""
     reader = FeedReader(io.BytesIO(_bytes(data)), fmt=fmt, default_source=source, now=now)
     items: list[Item] = []
     notices: list[RowError] = []
     batches: list[RawBatch] = []
+    earlier: set[int] = set()
+    repeated: set[int] = set()  # rows whose key an earlier batch had
+
+    def note_keys(batch: RawBatch) -> None:
+        batch_keys = batch.keys
+        assert len(set(batch_keys)) == len(batch_keys), "distinct within a batch"
+        repeated.update(raw.row for raw, key in zip(batch.records, batch_keys) if key in earlier)
+        earlier.update(batch_keys)
 
     def merge(batch: RawBatch) -> None:
         rows: list[tuple[int, Item]] = []
@@ -64,7 +77,7 @@ def two_stage(
             else:
                 rows.append((error.row, error))
         for raw in batch.records:
-            result = reader.convert(raw)
+            result = reader.convert(raw, duplicate=raw.row in repeated)
             if isinstance(result, list):
                 rows.extend((raw.row, error) for error in result)
             else:
@@ -72,8 +85,10 @@ def two_stage(
         rows.sort(key=lambda pair: pair[0])  # stable: a row's errors keep their order
         items.extend(item for _, item in rows)
 
-    for batch in reader.raw_batches(batch_size):
+    for batch in reader.raw_batches(batch_size, keys=keys):
         batches.append(batch)
+        if keys == "batch":
+            note_keys(batch)
         if not convert_late:
             merge(batch)
     if convert_late:
@@ -87,9 +102,9 @@ def assert_same(data: str | bytes, *, fmt: Format = "csv") -> list[RawBatch]:
     first, expected, expected_notices = one_pass(data, fmt=fmt)
     assert expected, "the feed has rows"
     result: list[RawBatch] = []
-    for batch_size in (1, 3, 1000):
-        reader, items, notices, batches = two_stage(data, fmt=fmt, batch_size=batch_size)
-        assert items == expected
+    for batch_size, keys in itertools.product((1, 3, 1000), ("file", "batch")):
+        reader, items, notices, batches = two_stage(data, fmt=fmt, batch_size=batch_size, keys=keys)
+        assert items == expected, (batch_size, keys)
         assert notices == expected_notices
         assert reader.unknown_columns == first.unknown_columns
         assert reader.rows == first.rows
@@ -703,3 +718,47 @@ def test_stage_one_streams_a_batch_at_a_time():
     assert stream.bytes_read <= 1 << 20  # one chunk of a ~16 MB file
     assert reader.rows == 1_000
     assert sum(len(batch.records) for batch in batches) == 49_000
+
+
+def test_keys_per_batch_leave_the_duplicate_rule_across_batches_to_the_caller():
+    """keys="batch" (an import into a table without logs): the reader applies the duplicate
+    rule within each batch and forgets the keys; with the rule applied across batches by the
+    caller (RawBatch.keys, convert(duplicate=True)), the result is the one-pass result."""
+    ok = {"recorded_at": "2025-01-05T10:00"}
+    data = ",".join(COLUMNS) + "\r\n"
+    data += "".join(
+        [
+            line(reference="K/1", **ok),
+            line(reference="K/2", recorded_at="bad"),  # rejected on conversion
+            line(reference="K/1", **ok),  # a duplicate within the first batch of three
+            line(reference="K/1", recorded_at="bad", area="X" * 65),  # across, errors of its own
+            line(reference="K/2", **ok),  # the first K/2 was rejected: still a duplicate
+            line(reference="K/3", **ok, narrative='a "quoted" word'),
+            line(reference="k/3", source="RMS", **ok),  # another reference (case matters)
+        ]
+    )
+    assert_same(data)
+    _, expected, _ = one_pass(data)
+    rejected = [(e.row, e.column) for e in expected if isinstance(e, RowError)]
+    assert rejected == [
+        (2, "recorded_at"),
+        (3, "reference"),
+        (4, "recorded_at"),
+        (4, "area"),
+        (4, "reference"),  # the duplicate's error comes after the cells', before the rest
+        (5, "reference"),
+    ]
+
+    reader = FeedReader(io.BytesIO(data.encode()), fmt="csv", now=NOW)
+    batches = reader.raw_batches(3, keys="batch")
+    first = next(batches)  # the unknown column's notice, rows 1 and 2
+    assert (first.rows, len(reader._seen)) == ([1, 2], 2)
+    second = next(batches)
+    # K/1 forgotten before row 3 was read: a record for the caller to reject; row 4 repeats
+    # it within the batch, rejected here with all its errors.
+    assert second.rows == [3]
+    assert [(e.row, e.column) for e in second.errors] == rejected[2:5]
+    assert second.keys == first.keys[:1]
+    third = next(batches)
+    assert (third.rows, third.errors, len(reader._seen)) == ([5, 6, 7], [], 3)
+    assert third.keys[0] == first.keys[1]  # K/2, whose first row was rejected on conversion

@@ -385,3 +385,88 @@ def test_new_logs_are_numbered_in_the_feeds_order(tmp_path):
     refs = [f"N{n:02d}" for n in (7, 3, 9, 1, 5, 8, 2, 6, 4)]
     import_json(write(tmp_path, HEADER + "".join(row(ref) for ref in refs)))
     assert list(CrimeLog.objects.order_by("pk").values_list("reference", flat=True)) == refs
+
+
+def _one_pass_errors(path: Path) -> list[dict]:
+    """The errors the one-pass parser gives for the file, in the report's shape."""
+    from cases.feed import RowError, iter_feed
+
+    with path.open("rb") as handle:
+        items = list(iter_feed(handle, fmt="csv", default_source="rms", now=timezone_now()))
+    return [
+        {"row": item.row, "column": item.column, "message": item.message}
+        for item in items
+        if isinstance(item, RowError)
+    ]
+
+
+def timezone_now() -> datetime:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+REPEATS = (
+    row("K1", status="first")
+    + row("K2", recorded_at="yesterday")  # rejected on conversion
+    + row("K1", status="second")  # a duplicate in the same batch of two
+    + row("K3")
+    + row("K1", status="third", recorded_at="bad", area="X" * 65)  # later, with errors of its own
+    + row("K2", status="kept?")  # the first K2 was rejected: still a duplicate
+    + row("K4", narrative='a "quoted" word')
+    + row("K3", status="again")  # batches later
+)
+
+
+@pytest.mark.parametrize("table", ["without logs", "holding logs"])
+def test_duplicates_across_batches_are_rejected_as_one_pass_rejects_them(tmp_path, table):
+    """Into a table without logs the duplicate rule across batches is held in Postgres
+    (cases.feed.staging.start_earlier_keys), into one holding logs in the reader's memory:
+    either way the first row of a key is kept and the later ones are rejected with the
+    errors the one-pass parser gives them."""
+    if table == "holding logs":
+        import_json(write(tmp_path, HEADER + row("OTHER"), name="other.csv"))
+    path = write(tmp_path, HEADER + REPEATS)
+    feed_import = create_feed_import(path=path, origin=FeedImport.Origin.COMMAND)
+    run_import(feed_import, batch_size=2)
+    feed_import.refresh_from_db()
+    result = report(feed_import)
+    assert (result["created"], result["rejected"]) == (3, 5)
+    assert result["errors"] == _one_pass_errors(path)
+    assert [error["row"] for error in result["errors"]] == [2, 3, 5, 5, 5, 6, 8]
+    assert CrimeLog.objects.get(reference="K1").status == "first"
+    assert CrimeLog.objects.get(reference="K3").status == "open"
+    assert not CrimeLog.objects.filter(reference="K2").exists()
+
+
+def test_a_duplicate_of_a_row_before_the_resume_point_is_rejected_after_it(tmp_path):
+    path = write(tmp_path, HEADER + REPEATS)
+    feed_import = create_feed_import(path=path, origin=FeedImport.Origin.COMMAND)
+
+    written = []
+
+    def crash_after_two(progress):
+        written.append(progress)
+        if len(written) == 2:
+            raise RuntimeError("worker killed")
+
+    with pytest.raises(RuntimeError):
+        run_import(feed_import, batch_size=2, on_progress=crash_after_two)
+    feed_import.refresh_from_db()
+    assert feed_import.rows_processed == 4
+    run_import(feed_import, batch_size=2)
+    feed_import.refresh_from_db()
+    result = report(feed_import)
+    assert feed_import.status == FeedImport.Status.DONE
+    assert (result["created"], result["rejected"]) == (3, 5)
+    assert result["errors"] == _one_pass_errors(path)
+
+
+def test_an_earlier_imports_keys_are_not_duplicates_of_the_next(tmp_path):
+    """The keys held in Postgres belong to one import: a second import on the same
+    connection, into a table still without logs, starts with none."""
+    rejected = write(tmp_path, HEADER + row("E1", recorded_at="bad") + row("E2", recorded_at="bad"))
+    first = import_json(rejected)
+    assert (first["created"], first["rejected"]) == (0, 2)
+    second = import_json(write(tmp_path, HEADER + row("E1") + row("E2"), name="fixed.csv"))
+    assert (second["created"], second["rejected"], second["errors"]) == (2, 0, [])
