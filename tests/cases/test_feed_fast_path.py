@@ -66,7 +66,9 @@ def two_stage(
     def note_keys(batch: RawBatch) -> None:
         batch_keys = batch.keys
         assert len(set(batch_keys)) == len(batch_keys), "distinct within a batch"
-        repeated.update(raw.row for raw, key in zip(batch.records, batch_keys) if key in earlier)
+        repeated.update(
+            raw.row for raw, key in zip(batch.records, batch_keys, strict=True) if key in earlier
+        )
         earlier.update(batch_keys)
 
     def merge(batch: RawBatch) -> None:
