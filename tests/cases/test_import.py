@@ -73,6 +73,21 @@ def digest_paths(request, monkeypatch):
     return request.param
 
 
+def stop_after_writes(feed_import: FeedImport, writes: int) -> None:
+    """Run the import in batches of two until `writes` batches are committed, then stop it
+    as a killed worker would; `feed_import` is refreshed."""
+    written = []
+
+    def crash(progress):
+        written.append(progress)
+        if len(written) == writes:
+            raise RuntimeError("worker killed")
+
+    with pytest.raises(RuntimeError):
+        run_import(feed_import, batch_size=2, on_progress=crash)
+    feed_import.refresh_from_db()
+
+
 def import_json(path: Path, *extra: str) -> dict:
     out = io.StringIO()
     call_command("import_logs", str(path), "--json", *extra, stdout=out)
@@ -248,16 +263,7 @@ def test_jsonl_with_several_parties(tmp_path):
 def test_resume_after_a_crash_continues_after_the_last_committed_batch(tmp_path):
     path = write(tmp_path, HEADER + "".join(row(f"R{n}") for n in range(1, 8)))
     feed_import = create_feed_import(path=path, origin=FeedImport.Origin.COMMAND)
-    batches = []
-
-    def crash_after_two(progress):
-        batches.append(progress)
-        if len(batches) == 2:
-            raise RuntimeError("worker killed")
-
-    with pytest.raises(RuntimeError):
-        run_import(feed_import, batch_size=2, on_progress=crash_after_two)
-    feed_import.refresh_from_db()
+    stop_after_writes(feed_import, 2)
     assert feed_import.status == FeedImport.Status.RETRY  # attempt 1 of 3 on the file
     assert feed_import.file_attempts == 1
     assert feed_import.rows_processed == 4
@@ -442,17 +448,7 @@ def test_duplicates_across_batches_are_rejected_as_one_pass_rejects_them(tmp_pat
 def test_a_duplicate_of_a_row_before_the_resume_point_is_rejected_after_it(tmp_path):
     path = write(tmp_path, HEADER + REPEATS)
     feed_import = create_feed_import(path=path, origin=FeedImport.Origin.COMMAND)
-
-    written = []
-
-    def crash_after_two(progress):
-        written.append(progress)
-        if len(written) == 2:
-            raise RuntimeError("worker killed")
-
-    with pytest.raises(RuntimeError):
-        run_import(feed_import, batch_size=2, on_progress=crash_after_two)
-    feed_import.refresh_from_db()
+    stop_after_writes(feed_import, 2)
     assert feed_import.rows_processed == 4
     run_import(feed_import, batch_size=2)
     feed_import.refresh_from_db()
