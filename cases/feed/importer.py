@@ -174,10 +174,7 @@ def run_import(
                 evaluator.add(written)
                 with phase("analyze"):
                     statistics.note_written(len(written))
-                # With DEBUG on, Django keeps every statement's text (up to 9,000); an import
-                # batch's carry its 10,000 ids, ~1 MB a batch, so a million-row import held
-                # ~150 MB of them by its end. Keep the last batch's only.
-                connection.queries_log.clear()
+                _forget_statement_texts()
                 if on_progress:
                     on_progress(feed_import)
 
@@ -502,7 +499,7 @@ class _Stretch:
         resume_after: int,
         bytes_read: int,
         candidates: list[RawRecord],
-        repeated: dict[int, list[RowError]] | None = None,
+        repeated: dict[int, list[RowError]],
     ) -> None:
         """Add a read batch, of which only `candidates` may be new or changed: the others'
         raw digests match the ones stored for their keys, so they are counted unchanged
@@ -622,12 +619,18 @@ class _EarlierKeys:
                 self._started = True
             keys = raw_batch.keys
             met = keys_met_before(cursor, keys)
-        # With DEBUG on, Django keeps each statement's text: 200 KB of keys a batch, 20 MB
-        # by the end of a million rows (the import's thread clears its own per batch).
-        connection.queries_log.clear()
+        _forget_statement_texts()  # this thread's connection: 200 KB of keys a batch
         if not met:
             return set()
         return {raw.row for raw, key in zip(raw_batch.records, keys, strict=True) if key in met}
+
+
+def _forget_statement_texts() -> None:
+    """Empty this thread's connection's log of statements. With DEBUG on, Django keeps every
+    statement's text (up to 9,000); an import batch's carry its 10,000 ids or keys (~1 MB a
+    batch on the import's thread, 200 KB on the reader's), so a million-row import held
+    ~150 MB of them by its end. Called once a batch: the last batch's are kept."""
+    connection.queries_log.clear()
 
 
 def _repeated(

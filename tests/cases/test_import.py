@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from cases.feed import RowError, iter_feed
 from cases.feed.importer import create_feed_import, report, run_import
 from cases.models import CrimeLog, FeedImport, LogParty, LogSignal
 
@@ -395,21 +397,13 @@ def test_new_logs_are_numbered_in_the_feeds_order(tmp_path):
 
 def _one_pass_errors(path: Path) -> list[dict]:
     """The errors the one-pass parser gives for the file, in the report's shape."""
-    from cases.feed import RowError, iter_feed
-
     with path.open("rb") as handle:
-        items = list(iter_feed(handle, fmt="csv", default_source="rms", now=timezone_now()))
+        items = list(iter_feed(handle, fmt="csv", default_source="rms", now=timezone.now()))
     return [
         {"row": item.row, "column": item.column, "message": item.message}
         for item in items
         if isinstance(item, RowError)
     ]
-
-
-def timezone_now() -> datetime:
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 REPEATS = (
@@ -459,8 +453,9 @@ def test_a_duplicate_of_a_row_before_the_resume_point_is_rejected_after_it(tmp_p
 
 
 def test_an_earlier_imports_keys_are_not_duplicates_of_the_next(tmp_path):
-    """The keys held in Postgres belong to one import: a second import on the same
-    connection, into a table still without logs, starts with none."""
+    """The keys held in Postgres belong to one import (they go with the reader thread's
+    connection, and a reused one is emptied first): a second import into a table still
+    without logs starts with none."""
     rejected = write(tmp_path, HEADER + row("E1", recorded_at="bad") + row("E2", recorded_at="bad"))
     first = import_json(rejected)
     assert (first["created"], first["rejected"]) == (0, 2)
